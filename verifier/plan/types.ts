@@ -1,0 +1,112 @@
+// The game-day plan, as the verifier uses it after loading and validation.
+// The YAML a person writes is described by plan.schema.json; `loadPlan` turns that
+// into this shape (durations parsed to seconds, defaults filled in, paths resolved).
+
+/** A duration as written in a plan: Prometheus/k6 style, e.g. "500ms", "30s", "5m", "1h", "1m30s". */
+export type DurationText = string;
+
+export interface Plan {
+  version: 1;
+  name: string;
+  description?: string;
+  /** Absolute path of the plan file; relative paths in the plan resolve against its directory. */
+  file: string;
+  window: WindowSpec;
+  target: TargetSpec;
+  monitoring: MonitoringSpec;
+  trace: TraceSpec;
+  bursts: BurstSpec[];
+  faults: FaultSpec[];
+  /** Hosts load may be sent to besides loopback. Empty by default: loopback only. */
+  allowedTargets: string[];
+}
+
+export interface WindowSpec {
+  /** Length of the fault schedule, from the first slot (t=0) to its end. */
+  durationSeconds: number;
+  /** Longest time to wait, with the trace running, for a clean baseline before t=0. */
+  baselineTimeoutSeconds: number;
+  /** Observation time after the window, for late alerts and recovery. */
+  graceSeconds: number;
+}
+
+export interface TargetSpec {
+  /** Base URL the trace and bursts are sent to, e.g. http://127.0.0.1:18080 */
+  baseUrl: string;
+}
+
+export interface MonitoringSpec {
+  prometheus: EndpointSpec;
+  alertmanager: EndpointSpec;
+  /** Where gameday listens for Alertmanager webhooks, e.g. "127.0.0.1:19095". Omit to not listen. */
+  webhookListen?: string;
+  /** Name of an always-firing alert that proves the alerting pipeline works. */
+  watchdog?: string;
+  /** Seconds between polls of the alert APIs. */
+  pollIntervalSeconds: number;
+}
+
+export interface EndpointSpec {
+  url: string;
+}
+
+export interface TraceSpec {
+  /** Requests per second; the trace runs for the whole window. */
+  rate: number;
+  /** k6 script, relative to the plan or absolute. */
+  script: string;
+}
+
+export interface BurstSpec {
+  name: string;
+  /** Offset from t=0. */
+  atSeconds: number;
+  rate: number;
+  durationSeconds: number;
+  script: string;
+  /** Pre-allocated VUs; derived from the rate when omitted. */
+  vus?: number;
+}
+
+export interface FaultSpec {
+  name: string;
+  description?: string;
+  /** Offset from t=0 of the injection. */
+  atSeconds: number;
+  /** How long the fault stays in place before it is reverted. */
+  durationSeconds: number;
+  inject: Injector;
+  /** Absent only for faults that need no revert (they must say so with `revert: none`). */
+  revert: Injector | 'none';
+  /** Name of a burst that exposes this fault; detection is measured from that burst's start. */
+  exposedBy?: string;
+  expect: Expectation[];
+}
+
+export interface Expectation {
+  alert: string;
+  /** Extra label matchers (equality) the alert must carry. */
+  labels: Record<string, string>;
+  withinSeconds: number;
+}
+
+export type Injector = HttpInjector | ExecInjector;
+
+export interface HttpInjector {
+  kind: 'http';
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Sent as-is when a string, as JSON when an object. */
+  body?: string | Record<string, unknown>;
+  timeoutSeconds: number;
+}
+
+export interface ExecInjector {
+  kind: 'exec';
+  /** Argument vector; run without a shell unless `shell` is true. */
+  command: string[];
+  shell: boolean;
+  env: Record<string, string>;
+  timeoutSeconds: number;
+}

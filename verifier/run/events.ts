@@ -1,0 +1,193 @@
+// Everything a run does or sees is one of these events, appended to runs/<id>/journal.jsonl.
+// The report is a pure function of the journal, so a crash loses nothing and every figure
+// can be traced back to the events it came from. Times are ISO 8601 strings (gameday's clock).
+
+import type { Plan } from '../plan/types.ts';
+
+export type JournalEvent =
+  | RunStarted
+  | PreflightPassed
+  | LoadStarted
+  | LoadEnded
+  | WindowStarted
+  | FaultInjected
+  | FaultInjectFailed
+  | FaultReverted
+  | FaultRevertFailed
+  | PrometheusAlertsPolled
+  | AlertmanagerAlertsPolled
+  | WebhookReceived
+  | ObserveFailed
+  | AlertsReconciled
+  | TraceSamples
+  | WindowEnded
+  | RunEnded;
+
+export type JournalEventKind = JournalEvent['kind'];
+
+interface Base {
+  /** When gameday recorded the event. */
+  at: string;
+}
+
+export interface RunStarted extends Base {
+  kind: 'run.started';
+  runId: string;
+  plan: Plan;
+  gamedayVersion: string;
+  pid: number;
+}
+
+export interface PreflightPassed extends Base {
+  kind: 'preflight.passed';
+  /** Alertmanagers Prometheus had discovered. */
+  alertmanagers: string[];
+}
+
+export type LoadRole = 'trace' | 'burst';
+
+export interface LoadStarted extends Base {
+  kind: 'load.started';
+  role: LoadRole;
+  name: string;
+  pid: number;
+  requestedRate: number;
+  durationSeconds: number;
+  vus: number;
+}
+
+export interface LoadEnded extends Base {
+  kind: 'load.ended';
+  role: LoadRole;
+  name: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** Only for bursts: figures from k6's end-of-test summary. */
+  result?: LoadResult;
+  error?: string;
+}
+
+export interface LoadResult {
+  requestedRate: number;
+  durationSeconds: number;
+  iterations: number;
+  achievedRate: number;
+  droppedIterations: number;
+  httpReqs: number;
+  httpReqFailedRate: number;
+  httpReqDurationP95Ms: number | null;
+}
+
+export interface WindowStarted extends Base {
+  kind: 'window.started';
+}
+
+export interface FaultInjected extends Base {
+  kind: 'fault.injected';
+  fault: string;
+  /** When the injector started; `at` is when it completed, i.e. the fault is in place. */
+  startedAt: string;
+  detail?: string;
+}
+
+export interface FaultInjectFailed extends Base {
+  kind: 'fault.inject-failed';
+  fault: string;
+  error: string;
+}
+
+export interface FaultReverted extends Base {
+  kind: 'fault.reverted';
+  fault: string;
+  startedAt: string;
+  reason: 'scheduled' | 'aborted' | 'recovery';
+  detail?: string;
+}
+
+export interface FaultRevertFailed extends Base {
+  kind: 'fault.revert-failed';
+  fault: string;
+  error: string;
+}
+
+/** An alert as Prometheus's /api/v1/alerts reports it. */
+export interface PromAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing';
+  activeAt: string;
+}
+
+/** An alert as Alertmanager's /api/v2/alerts reports it. */
+export interface AmAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  fingerprint: string;
+  state: string;
+}
+
+/** Written when the set of active alerts changed since the previous poll. */
+export interface PrometheusAlertsPolled extends Base {
+  kind: 'alerts.prometheus';
+  alerts: PromAlert[];
+}
+
+export interface AlertmanagerAlertsPolled extends Base {
+  kind: 'alerts.alertmanager';
+  alerts: AmAlert[];
+}
+
+export interface WebhookAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  fingerprint: string;
+}
+
+export interface WebhookReceived extends Base {
+  kind: 'webhook.received';
+  receiver: string;
+  status: string;
+  groupKey: string;
+  alerts: WebhookAlert[];
+}
+
+export interface ObserveFailed extends Base {
+  kind: 'observe.failed';
+  source: 'prometheus' | 'alertmanager' | 'webhook';
+  error: string;
+}
+
+/** Raw samples of one series, [unix seconds, value]. */
+export interface SeriesSamples {
+  labels: Record<string, string>;
+  samples: Array<[number, number]>;
+}
+
+/** Prometheus's own record of alert states over the run (`ALERTS`, `ALERTS_FOR_STATE`). */
+export interface AlertsReconciled extends Base {
+  kind: 'alerts.reconciled';
+  from: string;
+  to: string;
+  alerts: SeriesSamples[];
+  forState: SeriesSamples[];
+}
+
+/** Per-request outcome of the trace: [unix milliseconds of the iteration, 1 ok / 0 failed]. */
+export interface TraceSamples extends Base {
+  kind: 'trace.samples';
+  samples: Array<[number, 0 | 1]>;
+}
+
+export interface WindowEnded extends Base {
+  kind: 'window.ended';
+}
+
+export interface RunEnded extends Base {
+  kind: 'run.ended';
+  status: 'completed' | 'aborted' | 'failed';
+  reason?: string;
+}
