@@ -10,6 +10,7 @@ export type JournalEvent =
   | LoadStarted
   | LoadEnded
   | WindowStarted
+  | FaultInjecting
   | FaultInjected
   | FaultInjectFailed
   | FaultReverted
@@ -80,6 +81,12 @@ export interface LoadResult {
 
 export interface WindowStarted extends Base {
   kind: 'window.started';
+}
+
+/** Written before the injector runs: after a crash, a fault may be in place from this moment on. */
+export interface FaultInjecting extends Base {
+  kind: 'fault.injecting';
+  fault: string;
 }
 
 export interface FaultInjected extends Base {
