@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Entry point of `npm run demo`, `npm test` and `npm run bench` on a fresh clone: plain Node with no
+// dependencies, so it can install them. It runs `npm ci` when node_modules is missing or older than
+// package-lock.json, then hands over to the TypeScript entry point. k6, Prometheus and Alertmanager are
+// installed by the entry points themselves (verifier/toolchain), with progress.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const stampFile = join(root, 'node_modules', '.gameday-lock-sha256');
+
+const entries = {
+  demo: ['tsx', 'examples/demo/run-demo.ts'],
+  test: ['vitest', 'run'],
+  bench: ['tsx', 'bench/index.ts'],
+  gameday: ['tsx', 'verifier/cli.ts'],
+};
+
+const [what, ...args] = process.argv.slice(2);
+const entry = entries[what];
+if (!entry) {
+  process.stderr.write(`usage: node scripts/bootstrap.mjs ${Object.keys(entries).join('|')} [args...]\n`);
+  process.exit(2);
+}
+
+ensureNodeModules();
+const [bin, ...binArgs] = entry;
+const child = spawn(join(root, 'node_modules', '.bin', bin), [...binArgs, ...args], { cwd: root, stdio: 'inherit' });
+// Stay alive until the child has reverted its faults and exited. Ctrl-C at a terminal reaches the
+// child directly (same process group), so only forward SIGINT when it did not come from a terminal.
+process.on('SIGINT', () => process.stdin.isTTY || child.kill('SIGINT'));
+for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('error', (error) => {
+  process.stderr.write(`gameday: could not start ${bin}: ${error.message}\n`);
+  process.exitCode = 2;
+});
+child.on('exit', (code, signal) => {
+  process.exitCode = code ?? (signal ? 128 + (constants.signals[signal] ?? 1) : 1);
+});
+
+function ensureNodeModules() {
+  const lock = readFileSync(join(root, 'package-lock.json'));
+  const want = createHash('sha256').update(lock).digest('hex');
+  const have = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '';
+  if (have === want) return;
+  process.stderr.write('gameday: installing npm packages (npm ci)...\n');
+  const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (npm.status !== 0) {
+    process.stderr.write('gameday: npm ci failed; see the output above. Check network access to the npm registry.\n');
+    process.exit(2);
+  }
+  writeFileSync(stampFile, `${want}\n`);
+  process.stderr.write('gameday: npm packages installed\n');
+}

@@ -1,0 +1,468 @@
+// The game day itself: preflight, trace for the whole window, faults and bursts on schedule,
+// observation of Prometheus, Alertmanager and webhooks, and — on every exit path — the revert of
+// every fault still in place. Everything is journaled; the report is computed from the journal.
+
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { GamedayError, PreflightError, RevertError, errorMessage } from '../errors.ts';
+import { describeInjector, runInjector } from '../faults/injectors.ts';
+import { type AlertmanagerClient, type WebhookReceiver, startWebhookReceiver } from '../observe/alertmanager.ts';
+import type { PrometheusClient } from '../observe/prometheus.ts';
+import type { BurstSpec, FaultSpec, Plan } from '../plan/types.ts';
+import type { JournalEvent, PromAlert } from './events.ts';
+import { type EventInput, type Journal, openJournal } from './journal.ts';
+import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
+
+export interface RunOptions {
+  /** Folder that holds one folder per run. */
+  runsDir: string;
+  runId?: string;
+  prometheus: PrometheusClient;
+  alertmanager: AlertmanagerClient;
+  loadRunner: LoadRunner;
+  /** Aborts the game day (Ctrl-C, a stop condition): faults are reverted, the report marked aborted. */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  now?: () => Date;
+  gamedayVersion?: string;
+  /** Longest wait for Prometheus to be ready and to have discovered Alertmanager. */
+  readyTimeoutSeconds?: number;
+}
+
+export interface RunResult {
+  runId: string;
+  runDir: string;
+  journalFile: string;
+  status: 'completed' | 'aborted' | 'failed';
+  /** Why the run did not complete: a PreflightError (it could not start), an AbortedError, or a crash. */
+  error?: unknown;
+}
+
+export class AbortedError extends GamedayError {}
+
+export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunResult> {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const runId = options.runId ?? (await freshRunId(options.runsDir, plan.name, now()));
+  const runDir = join(options.runsDir, runId);
+  await mkdir(runDir, { recursive: true });
+  const journal = openJournal(join(runDir, 'journal.jsonl'));
+  const record = (event: EventInput): void => {
+    journal.append({ at: now().toISOString(), ...event } as JournalEvent);
+  };
+  const run = new GameDay({ plan, options, runId, runDir, record, log, now });
+  record({ kind: 'run.started', runId, plan, gamedayVersion: options.gamedayVersion ?? 'dev', pid: process.pid });
+  log(`run ${runId}: journal ${journal.file}`);
+
+  let status: RunResult['status'] = 'completed';
+  let reason: string | undefined;
+  let failure: unknown;
+  try {
+    await run.execute();
+  } catch (error) {
+    failure = error;
+    status = error instanceof AbortedError ? 'aborted' : 'failed';
+    reason = errorMessage(error);
+    log(`${status}: ${reason}`);
+  }
+  const unreverted = await run.cleanUp(status === 'completed' ? 'scheduled' : 'aborted');
+  record({ kind: 'run.ended', status, ...(reason ? { reason } : {}) });
+  journal.close();
+  if (unreverted.length > 0) {
+    throw new RevertError(
+      unreverted,
+      `could not revert ${unreverted.join(', ')}: the fault may still be in place. Fix it by hand or run \`gameday revert ${runDir}\`.`,
+      { cause: failure },
+    );
+  }
+  return { runId, runDir, journalFile: journal.file, status, ...(failure ? { error: failure } : {}) };
+}
+
+class GameDay {
+  private readonly injected = new Map<string, FaultSpec>();
+  private readonly loads: Array<{ handle: LoadHandle; role: 'trace' | 'burst'; name: string; done?: Promise<void> }> = [];
+  private poller?: { stop(): Promise<void> };
+  private webhook?: WebhookReceiver;
+  private windowStart?: number;
+  private readonly startedAt: Date;
+
+  private readonly plan: Plan;
+  private readonly options: RunOptions;
+  private readonly runId: string;
+  private readonly runDir: string;
+  private readonly record: (event: EventInput) => void;
+  private readonly log: (line: string) => void;
+  private readonly now: () => Date;
+
+  constructor(context: {
+    plan: Plan;
+    options: RunOptions;
+    runId: string;
+    runDir: string;
+    record: (event: EventInput) => void;
+    log: (line: string) => void;
+    now: () => Date;
+  }) {
+    this.plan = context.plan;
+    this.options = context.options;
+    this.runId = context.runId;
+    this.runDir = context.runDir;
+    this.record = context.record;
+    this.log = context.log;
+    this.now = context.now;
+    this.startedAt = this.now();
+  }
+
+  async execute(): Promise<void> {
+    const { plan, options } = this;
+    await this.preflight();
+
+    if (plan.monitoring.webhookListen) {
+      this.webhook = await startWebhookReceiver(plan.monitoring.webhookListen, (payload, receivedAt) => {
+        this.record({ kind: 'webhook.received', at: receivedAt.toISOString(), ...payload });
+        for (const alert of payload.alerts) this.log(`${this.clock()} webhook: ${alert.labels.alertname} ${alert.status}`);
+      });
+    }
+    this.poller = startPoller(options.prometheus, options.alertmanager, plan.monitoring.pollIntervalSeconds, this.record, (line) =>
+      this.log(`${this.clock()} ${line}`),
+    );
+
+    const traceSeconds = plan.window.baselineTimeoutSeconds + plan.window.durationSeconds + plan.window.graceSeconds + 60;
+    const trace = await options.loadRunner.startTrace({
+      script: plan.trace.script,
+      baseUrl: plan.target.baseUrl,
+      rate: plan.trace.rate,
+      durationSeconds: traceSeconds,
+      runId: this.runId,
+      runDir: this.runDir,
+      prometheusUrl: plan.monitoring.prometheus.url,
+    });
+    this.trackLoad(trace, 'trace', 'trace', plan.trace.rate, traceSeconds);
+    this.log(`trace: k6 pid ${trace.pid}, ${plan.trace.rate} req/s to ${plan.target.baseUrl}`);
+
+    await this.waitForCleanBaseline();
+
+    this.windowStart = this.now().getTime();
+    this.record({ kind: 'window.started' });
+    this.log(`window: ${plan.window.durationSeconds}s, ${plan.faults.length} faults, ${plan.bursts.length} bursts`);
+
+    await Promise.all([...plan.faults.map((fault) => this.runFault(fault)), ...plan.bursts.map((burst) => this.runBurst(burst))]);
+    await this.sleepUntil(plan.window.durationSeconds);
+    this.log(`${this.clock()} window over; observing for ${plan.window.graceSeconds}s more`);
+    await this.sleepUntil(plan.window.durationSeconds + plan.window.graceSeconds);
+    this.record({ kind: 'window.ended' });
+  }
+
+  /** Reverts what is still in place (newest first), stops k6, reconciles. Returns faults that could not be reverted. */
+  async cleanUp(reason: 'scheduled' | 'aborted'): Promise<string[]> {
+    const failed: string[] = [];
+    for (const fault of [...this.injected.values()].reverse()) {
+      if (!(await this.revert(fault, reason === 'scheduled' ? 'recovery' : 'aborted'))) failed.push(fault.name);
+    }
+    for (const load of this.loads) {
+      if (load.role === 'trace' || reason === 'aborted') await load.handle.stop().catch(() => undefined);
+    }
+    await Promise.all(this.loads.map((load) => load.done));
+    await this.poller?.stop();
+    await this.webhook?.close();
+    await this.reconcile();
+    return failed;
+  }
+
+  private async preflight(): Promise<void> {
+    const { prometheus, alertmanager } = this.options;
+    const deadline = Date.now() + (this.options.readyTimeoutSeconds ?? 60) * 1000;
+    const wait = async (what: string, check: () => Promise<boolean>, hint: string) => {
+      for (let delay = 200; ; delay = Math.min(delay * 1.5, 2000)) {
+        this.throwIfAborted();
+        if (await check().catch(() => false)) return;
+        if (Date.now() + delay > deadline) throw new PreflightError(`${what} (waited ${this.options.readyTimeoutSeconds ?? 60}s). ${hint}`);
+        await abortableSleep(delay, this.options.signal);
+      }
+    };
+    await wait('Prometheus is not ready', () => prometheus.ready(), `Is it running at ${prometheus.baseUrl}?`);
+    await wait('Alertmanager is not ready', () => alertmanager.ready(), `Is it running at ${alertmanager.baseUrl}?`);
+    let discovered: string[] = [];
+    await wait(
+      'Prometheus has not discovered any Alertmanager',
+      async () => (discovered = await prometheus.alertmanagers()).length > 0,
+      'Alerts fired before discovery are dropped (research/prom.md 3.4); check `alerting.alertmanagers` in prometheus.yml.',
+    );
+
+    const rules = await prometheus.alertingRules();
+    const names = new Set(rules.map((rule) => rule.name));
+    const unknown = [...new Set(this.plan.faults.flatMap((fault) => fault.expect.map((e) => e.alert)))].filter((n) => !names.has(n));
+    if (unknown.length > 0) {
+      throw new PreflightError(
+        `no alerting rule named ${unknown.join(', ')} in Prometheus at ${prometheus.baseUrl} (it has: ${[...names].sort().join(', ') || 'none'}). Fix the plan's expect[].alert or load the rule.`,
+      );
+    }
+    this.record({ kind: 'preflight.passed', alertmanagers: discovered });
+    this.log(`preflight: Prometheus ready, Alertmanager discovered (${discovered.join(', ')}), ${names.size} alerting rules`);
+  }
+
+  private async waitForCleanBaseline(): Promise<void> {
+    const expected = this.plan.faults.flatMap((fault) => fault.expect);
+    const timeoutMs = this.plan.window.baselineTimeoutSeconds * 1000;
+    const started = Date.now();
+    let active: PromAlert[] = [];
+    this.log(`baseline: waiting until no expected alert is pending or firing (up to ${this.plan.window.baselineTimeoutSeconds}s)`);
+    for (;;) {
+      this.throwIfAborted();
+      const alerts = await this.options.prometheus.alerts().catch(() => undefined);
+      if (alerts) {
+        active = alerts.filter((alert) => expected.some((e) => alert.labels.alertname === e.alert && matchesLabels(alert.labels, e.labels)));
+        if (active.length === 0) {
+          this.log(`baseline: clean after ${((Date.now() - started) / 1000).toFixed(1)}s`);
+          return;
+        }
+      }
+      if (Date.now() - started > timeoutMs) {
+        const list = active.map((a) => `${a.labels.alertname} (${a.state} since ${a.activeAt})`).join(', ');
+        throw new PreflightError(
+          `baseline not clean after ${this.plan.window.baselineTimeoutSeconds}s: ${list || 'Prometheus did not answer'}. ` +
+            'A game day on a red baseline cannot tell what a fault caused. Fix the cause, or raise window.baselineTimeout.',
+        );
+      }
+      await abortableSleep(1000, this.options.signal);
+    }
+  }
+
+  private async runFault(fault: FaultSpec): Promise<void> {
+    await this.sleepUntil(fault.atSeconds);
+    const context = { cwd: dirname(this.plan.file), env: { GAMEDAY_RUN_ID: this.runId, GAMEDAY_FAULT: fault.name } };
+    this.record({ kind: 'fault.injecting', fault: fault.name });
+    this.injected.set(fault.name, fault);
+    const startedAt = this.now().toISOString();
+    try {
+      const detail = await runInjector(fault.inject, { ...context, env: { ...context.env, GAMEDAY_ACTION: 'inject' } });
+      this.record({ kind: 'fault.injected', fault: fault.name, startedAt, detail });
+      this.log(`${this.clock()} injected ${fault.name}: ${describeInjector(fault.inject)}`);
+    } catch (error) {
+      this.record({ kind: 'fault.inject-failed', fault: fault.name, error: errorMessage(error) });
+      this.log(`${this.clock()} INJECT FAILED ${fault.name}: ${errorMessage(error)}`);
+      // It may be half in place (one instance of two killed): take it out now.
+      await this.revert(fault, 'recovery');
+      return;
+    }
+    await this.sleepUntil(fault.atSeconds + fault.durationSeconds);
+    if (this.injected.has(fault.name)) await this.revert(fault, 'scheduled');
+  }
+
+  /** Returns false when the revert failed; the fault then stays listed as injected. */
+  private async revert(fault: FaultSpec, reason: 'scheduled' | 'aborted' | 'recovery'): Promise<boolean> {
+    if (fault.revert === 'none') {
+      this.injected.delete(fault.name);
+      return true;
+    }
+    const startedAt = this.now().toISOString();
+    try {
+      const detail = await runInjector(fault.revert, {
+        cwd: dirname(this.plan.file),
+        env: { GAMEDAY_RUN_ID: this.runId, GAMEDAY_FAULT: fault.name, GAMEDAY_ACTION: 'revert' },
+      });
+      this.injected.delete(fault.name);
+      this.record({ kind: 'fault.reverted', fault: fault.name, startedAt, reason, detail });
+      this.log(`${this.clock()} reverted ${fault.name}${reason === 'scheduled' ? '' : ` (${reason})`}`);
+      return true;
+    } catch (error) {
+      this.record({ kind: 'fault.revert-failed', fault: fault.name, error: errorMessage(error) });
+      this.log(`${this.clock()} REVERT FAILED ${fault.name}: ${errorMessage(error)}`);
+      return false;
+    }
+  }
+
+  private async runBurst(burst: BurstSpec): Promise<void> {
+    await this.sleepUntil(burst.atSeconds);
+    const handle = await this.options.loadRunner.startBurst({
+      name: burst.name,
+      script: burst.script,
+      baseUrl: this.plan.target.baseUrl,
+      rate: burst.rate,
+      durationSeconds: burst.durationSeconds,
+      ...(burst.vus ? { vus: burst.vus } : {}),
+      runId: this.runId,
+      runDir: this.runDir,
+      prometheusUrl: this.plan.monitoring.prometheus.url,
+    });
+    this.log(`${this.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (k6 pid ${handle.pid}, ${handle.vus} VUs)`);
+    const load = this.trackLoad(handle, 'burst', burst.name, burst.rate, burst.durationSeconds);
+    await load.done;
+  }
+
+  private trackLoad(handle: LoadHandle, role: 'trace' | 'burst', name: string, rate: number, durationSeconds: number) {
+    this.record({ kind: 'load.started', role, name, pid: handle.pid, requestedRate: rate, durationSeconds, vus: handle.vus });
+    const entry: (typeof this.loads)[number] = { handle, role, name };
+    entry.done = handle.finished.then(
+      (finish) => this.loadEnded(role, name, finish),
+      (error) => this.loadEnded(role, name, { exitCode: null, signal: null, error: errorMessage(error) }),
+    );
+    this.loads.push(entry);
+    return entry;
+  }
+
+  private loadEnded(role: 'trace' | 'burst', name: string, finish: LoadFinish): void {
+    this.record({
+      kind: 'load.ended',
+      role,
+      name,
+      exitCode: finish.exitCode,
+      signal: finish.signal,
+      ...(finish.result ? { result: finish.result } : {}),
+      ...(finish.error ? { error: finish.error } : {}),
+    });
+    if (finish.traceSamples) this.record({ kind: 'trace.samples', samples: finish.traceSamples });
+    if (finish.result) {
+      const r = finish.result;
+      this.log(
+        `${this.clock()} burst ${name} done: ${r.achievedRate.toFixed(1)} of ${r.requestedRate} req/s, ${r.droppedIterations} dropped iterations`,
+      );
+    }
+    if (finish.error) this.log(`${this.clock()} ${role} ${name}: ${finish.error}`);
+  }
+
+  /** Prometheus's own record of every alert over the run: exact evaluation timestamps. */
+  private async reconcile(): Promise<void> {
+    const to = this.now();
+    const rangeSeconds = (to.getTime() - this.startedAt.getTime()) / 1000 + 30;
+    try {
+      const [alerts, forState] = await Promise.all([
+        this.options.prometheus.rawSamples('ALERTS', rangeSeconds, to),
+        this.options.prometheus.rawSamples('ALERTS_FOR_STATE', rangeSeconds, to),
+      ]);
+      this.record({
+        kind: 'alerts.reconciled',
+        from: new Date(to.getTime() - rangeSeconds * 1000).toISOString(),
+        to: to.toISOString(),
+        alerts,
+        forState,
+      });
+    } catch (error) {
+      this.record({ kind: 'observe.failed', source: 'prometheus', error: `reconciliation: ${errorMessage(error)}` });
+      this.log(`reconciliation from Prometheus failed: ${errorMessage(error)}`);
+    }
+  }
+
+  private async sleepUntil(offsetSeconds: number): Promise<void> {
+    if (this.windowStart === undefined) throw new Error('window not started');
+    const wait = this.windowStart + offsetSeconds * 1000 - this.now().getTime();
+    if (wait > 0) await abortableSleep(wait, this.options.signal);
+    this.throwIfAborted();
+  }
+
+  private throwIfAborted(): void {
+    if (this.options.signal?.aborted) {
+      throw new AbortedError(`aborted: ${errorMessage(this.options.signal.reason ?? 'signal')}`);
+    }
+  }
+
+  /** "t+12.3s" relative to the window start, for progress lines. */
+  private clock(): string {
+    if (this.windowStart === undefined) return 't-';
+    const seconds = (this.now().getTime() - this.windowStart) / 1000;
+    return `t${seconds < 0 ? '' : '+'}${seconds.toFixed(1)}s`;
+  }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function matchesLabels(labels: Record<string, string>, matchers: Record<string, string>): boolean {
+  return Object.entries(matchers).every(([name, value]) => labels[name] === value);
+}
+
+/**
+ * Polls both alert APIs every interval and journals a snapshot whenever the set of active alerts
+ * changed. Polls only tell early what the reconciliation later reads exactly from Prometheus.
+ */
+function startPoller(
+  prometheus: PrometheusClient,
+  alertmanager: AlertmanagerClient,
+  intervalSeconds: number,
+  record: (event: EventInput) => void,
+  log: (line: string) => void,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let lastProm = '';
+  let lastAm = '';
+  const failing = { prometheus: false, alertmanager: false };
+  const states = new Map<string, string>();
+
+  const pollOnce = async () => {
+    const [prom, am] = await Promise.allSettled([prometheus.alerts(), alertmanager.alerts()]);
+    if (prom.status === 'fulfilled') {
+      failing.prometheus = false;
+      const key = JSON.stringify(prom.value.map((a) => [a.labels, a.state, a.activeAt]));
+      if (key !== lastProm) {
+        lastProm = key;
+        record({ kind: 'alerts.prometheus', alerts: prom.value });
+        const seen = new Set<string>();
+        for (const alert of prom.value) {
+          const id = JSON.stringify(alert.labels);
+          seen.add(id);
+          if (states.get(id) !== alert.state) log(`${alert.labels.alertname} ${alert.state}`);
+          states.set(id, alert.state);
+        }
+        for (const [id] of states) {
+          if (!seen.has(id)) {
+            log(`${(JSON.parse(id) as Record<string, string>).alertname} resolved`);
+            states.delete(id);
+          }
+        }
+      }
+    } else if (!failing.prometheus) {
+      failing.prometheus = true;
+      record({ kind: 'observe.failed', source: 'prometheus', error: errorMessage(prom.reason) });
+      log(`Prometheus unreachable: ${errorMessage(prom.reason)}`);
+    }
+    if (am.status === 'fulfilled') {
+      failing.alertmanager = false;
+      const key = JSON.stringify(am.value.map((a) => [a.fingerprint, a.startsAt, a.state]));
+      if (key !== lastAm) {
+        lastAm = key;
+        record({ kind: 'alerts.alertmanager', alerts: am.value });
+      }
+    } else if (!failing.alertmanager) {
+      failing.alertmanager = true;
+      record({ kind: 'observe.failed', source: 'alertmanager', error: errorMessage(am.reason) });
+      log(`Alertmanager unreachable: ${errorMessage(am.reason)}`);
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopped) {
+      const started = Date.now();
+      await pollOnce().catch(() => undefined);
+      const wait = intervalSeconds * 1000 - (Date.now() - started);
+      if (wait > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+async function freshRunId(runsDir: string, planName: string, at: Date): Promise<string> {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  for (let n = 0; ; n++) {
+    const id = `${stamp}-${planName}${n ? `-${n}` : ''}`;
+    try {
+      await stat(join(runsDir, id));
+    } catch {
+      return id;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// The boundaries the orchestrator talks through. Production implementations live in load/,
+// observe/ and faults/; tests pass their own.
+
+import type { LoadResult } from './events.ts';
+
+export interface TraceStart {
+  script: string;
+  baseUrl: string;
+  rate: number;
+  durationSeconds: number;
+  runId: string;
+  runDir: string;
+  prometheusUrl: string;
+}
+
+export interface BurstStart extends TraceStart {
+  name: string;
+  vus?: number;
+}
+
+export interface LoadFinish {
+  exitCode: number | null;
+  signal: string | null;
+  /** Bursts: figures from k6's summary. */
+  result?: LoadResult;
+  /** Trace: per-iteration outcome, [unix ms, 1 ok / 0 failed]. */
+  traceSamples?: Array<[number, 0 | 1]>;
+  /** Set when k6 ended in a way that was not asked for (crash, bad script); carries the log tail. */
+  error?: string;
+}
+
+export interface LoadHandle {
+  pid: number;
+  vus: number;
+  /** Resolves when k6 has exited and its outputs were read. */
+  finished: Promise<LoadFinish>;
+  /** Asks k6 to stop (SIGINT, then SIGKILL after a grace) and resolves like `finished`. */
+  stop(): Promise<LoadFinish>;
+}
+
+export interface LoadRunner {
+  startTrace(spec: TraceStart): Promise<LoadHandle>;
+  startBurst(spec: BurstStart): Promise<LoadHandle>;
+}
