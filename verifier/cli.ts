@@ -1,0 +1,110 @@
+// The gameday command line: parses arguments, calls the library, turns typed errors into words
+// and exit codes. Nothing else lives here.
+//
+//   gameday run <plan.yaml>      the game day; exit 0 all detected, 1 late or missed, 2 bad input
+//                                or could not start, 3 aborted, 4 a fault could not be reverted
+//   gameday report <run-folder>  rebuild report.json / report.md from the run's journal
+
+import { parseArgs } from 'node:util';
+import { GamedayError, PreflightError, RevertError, ToolchainError, UsageError } from './errors.ts';
+import { EXIT, rebuildReports, runPlanFile } from './index.ts';
+import { PlanError } from './plan/load.ts';
+import { formatDiagnostics } from './plan/diagnostics.ts';
+
+const usage = `usage:
+  gameday run <plan.yaml> [--runs-dir DIR] [--run-id ID]
+  gameday report <run-folder>
+
+exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run
+could not start, 3 aborted (the report is still written), 4 a fault could not be reverted`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(rest);
+    case 'report':
+      return reportCommand(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(`${usage}\n`);
+      return command === undefined ? EXIT.badInput : EXIT.ok;
+    default:
+      throw new UsageError(`unknown command "${command}".\n${usage}`);
+  }
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'runs-dir': { type: 'string' }, 'run-id': { type: 'string' } },
+  });
+  const [planFile] = positionals;
+  if (!planFile || positionals.length > 1) throw new UsageError(`gameday run takes one plan file.\n${usage}`);
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\n${signal}: aborting the game day; reverting every fault in place and writing the report...\n`);
+      controller.abort(new Error(`${signal} received`));
+    } else {
+      process.stderr.write(`${signal} again: still reverting faults, please wait. The journal lists what is in place.\n`);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const outcome = await runPlanFile(planFile, {
+      ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}),
+      ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+      signal: controller.signal,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`\n${outcome.consoleTable}\n`);
+    process.stdout.write(`\nreports: ${outcome.reportFiles.join(', ')}\n`);
+    return outcome.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function reportCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [runDir] = positionals;
+  if (!runDir || positionals.length > 1) throw new UsageError(`gameday report takes one run folder.\n${usage}`);
+  const outcome = await rebuildReports(runDir);
+  process.stdout.write(`${outcome.consoleTable}\n\nreports: ${outcome.reportFiles.join(', ')}\n`);
+  return outcome.exitCode;
+}
+
+function explain(error: unknown): number {
+  if (error instanceof PlanError) {
+    process.stderr.write(`gameday: the plan has ${error.diagnostics.length} problem(s):\n${formatDiagnostics(error.diagnostics)}\n`);
+    return EXIT.badInput;
+  }
+  if (error instanceof RevertError) {
+    const bar = '!'.repeat(78);
+    process.stderr.write(
+      `\n${bar}\ngameday: FAULTS MAY STILL BE IN PLACE: ${error.faults.join(', ')}\n${error.message}\n${bar}\n`,
+    );
+    return EXIT.revertFailed;
+  }
+  if (error instanceof UsageError || error instanceof PreflightError || error instanceof ToolchainError) {
+    process.stderr.write(`gameday: ${error.message}\n`);
+    return EXIT.badInput;
+  }
+  if (error instanceof GamedayError) {
+    process.stderr.write(`gameday: ${error.message}\n`);
+    return EXIT.badInput;
+  }
+  process.stderr.write(`gameday: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  return EXIT.badInput;
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch(explain);
