@@ -4,16 +4,19 @@
 //   gameday run <plan.yaml>      the game day; exit 0 all detected, 1 late or missed, 2 bad input
 //                                or could not start, 3 aborted, 4 a fault could not be reverted
 //   gameday report <run-folder>  rebuild report.json / report.md from the run's journal
+//   gameday revert <run-folder>  revert every fault the journal shows in place (after a crash)
 
 import { parseArgs } from 'node:util';
 import { GamedayError, PreflightError, RevertError, ToolchainError, UsageError } from './errors.ts';
 import { EXIT, rebuildReports, runPlanFile } from './index.ts';
 import { PlanError } from './plan/load.ts';
 import { formatDiagnostics } from './plan/diagnostics.ts';
+import { revertFromJournal } from './run/recover.ts';
 
 const usage = `usage:
   gameday run <plan.yaml> [--runs-dir DIR] [--run-id ID]
   gameday report <run-folder>
+  gameday revert <run-folder>
 
 exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run
 could not start, 3 aborted (the report is still written), 4 a fault could not be reverted`;
@@ -25,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest);
     case 'report':
       return reportCommand(rest);
+    case 'revert':
+      return revertCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -81,6 +86,15 @@ async function reportCommand(args: string[]): Promise<number> {
   const outcome = await rebuildReports(runDir);
   process.stdout.write(`${outcome.consoleTable}\n\nreports: ${outcome.reportFiles.join(', ')}\n`);
   return outcome.exitCode;
+}
+
+async function revertCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [runDir] = positionals;
+  if (!runDir || positionals.length > 1) throw new UsageError(`gameday revert takes one run folder.\n${usage}`);
+  const outcome = await revertFromJournal(runDir, { log: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(outcome.alreadyClean ? 'nothing to revert\n' : `reverted: ${outcome.reverted.join(', ')}\n`);
+  return EXIT.ok;
 }
 
 function explain(error: unknown): number {

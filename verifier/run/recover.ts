@@ -1,0 +1,81 @@
+// `gameday revert runs/<id>`: after a crash or `kill -9` of gameday, revert every fault the
+// journal shows as (possibly) injected and not reverted, newest first, and journal each revert.
+// Running it twice is safe: the second run finds nothing left to revert.
+
+import { dirname, join } from 'node:path';
+import { RevertError, UsageError, errorMessage } from '../errors.ts';
+import { runInjector } from '../faults/injectors.ts';
+import type { FaultSpec } from '../plan/types.ts';
+import type { JournalEvent, RunStarted } from './events.ts';
+import { openJournal, readJournal } from './journal.ts';
+
+/** Faults that may be in place according to the journal, in injection order. */
+export function faultsInPlace(events: JournalEvent[]): string[] {
+  const inPlace = new Set<string>();
+  for (const event of events) {
+    if (event.kind === 'fault.injecting') inPlace.add(event.fault);
+    else if (event.kind === 'fault.reverted') inPlace.delete(event.fault);
+  }
+  return [...inPlace];
+}
+
+export interface RevertOutcome {
+  reverted: string[];
+  alreadyClean: boolean;
+}
+
+export async function revertFromJournal(
+  runDir: string,
+  options: { log?: (line: string) => void; now?: () => Date } = {},
+): Promise<RevertOutcome> {
+  const log = options.log ?? (() => {});
+  const now = options.now ?? (() => new Date());
+  const file = join(runDir, 'journal.jsonl');
+  const events = await readJournal(file);
+  const started = events.find((event): event is RunStarted => event.kind === 'run.started');
+  if (!started) throw new UsageError(`${file} has no run.started event; it is not a gameday journal.`);
+  const pending = faultsInPlace(events);
+  if (pending.length === 0) {
+    log(`nothing to revert: every fault in ${file} was reverted`);
+    return { reverted: [], alreadyClean: true };
+  }
+
+  const faults = new Map<string, FaultSpec>(started.plan.faults.map((fault) => [fault.name, fault]));
+  const journal = openJournal(file);
+  const reverted: string[] = [];
+  const failed: string[] = [];
+  try {
+    for (const name of pending.reverse()) {
+      const fault = faults.get(name);
+      if (!fault) {
+        failed.push(name);
+        continue;
+      }
+      const startedAt = now().toISOString();
+      if (fault.revert === 'none') {
+        journal.append({ kind: 'fault.reverted', at: now().toISOString(), fault: name, startedAt, reason: 'recovery', detail: 'revert: none' });
+        reverted.push(name);
+        continue;
+      }
+      try {
+        const detail = await runInjector(fault.revert, {
+          cwd: dirname(started.plan.file),
+          env: { GAMEDAY_RUN_ID: started.runId, GAMEDAY_FAULT: name, GAMEDAY_ACTION: 'revert' },
+        });
+        journal.append({ kind: 'fault.reverted', at: now().toISOString(), fault: name, startedAt, reason: 'recovery', detail });
+        reverted.push(name);
+        log(`reverted ${name}: ${detail}`);
+      } catch (error) {
+        journal.append({ kind: 'fault.revert-failed', at: now().toISOString(), fault: name, error: errorMessage(error) });
+        log(`REVERT FAILED ${name}: ${errorMessage(error)}`);
+        failed.push(name);
+      }
+    }
+  } finally {
+    journal.close();
+  }
+  if (failed.length > 0) {
+    throw new RevertError(failed, `could not revert ${failed.join(', ')}; the fault may still be in place. Fix it by hand, then run this again.`);
+  }
+  return { reverted, alreadyClean: false };
+}
