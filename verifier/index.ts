@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { analyzeRun, exitCodeFor } from './analyze/index.ts';
 import { PreflightError } from './errors.ts';
-import { createK6Runner } from './load/index.ts';
+import { createK6Runner } from './run/k6-load-runner.ts';
 import { AlertmanagerClient } from './observe/alertmanager.ts';
 import { PrometheusClient } from './observe/prometheus.ts';
 import { loadPlan } from './plan/load.ts';
@@ -52,7 +52,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
     ...(options.runId ? { runId: options.runId } : {}),
     prometheus: new PrometheusClient({ baseUrl: plan.monitoring.prometheus.url }),
     alertmanager: new AlertmanagerClient({ baseUrl: plan.monitoring.alertmanager.url }),
-    loadRunner: createK6Runner({ k6Path: k6, log }),
+    loadRunner: createK6Runner({ k6Path: k6 }),
     ...(options.signal ? { signal: options.signal } : {}),
     log,
     gamedayVersion: await gamedayVersion(),
