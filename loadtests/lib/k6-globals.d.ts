@@ -1,0 +1,12 @@
+// Globals the k6 runtime provides that @types/k6 2.2 does not declare. Type-checking only:
+// k6 never loads this file.
+
+interface K6Console {
+  log(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+}
+
+declare const console: K6Console;

@@ -1,0 +1,20 @@
+// The load runner: starts the trace and bursts as k6 processes and reads their results.
+
+export { readBurstResult, readTraceSamples, type TraceSample } from './k6-results.ts';
+export {
+  burstVus,
+  exitProblem,
+  type K6Exit,
+  K6ExitError,
+  type K6Process,
+  type K6RunOptions,
+  k6ExitCodes,
+  type Spawn,
+  type SpawnedProcess,
+  type StartBurstOptions,
+  type StartTraceOptions,
+  startBurst,
+  startTrace,
+  traceVusDefault,
+} from './k6-runner.ts';
+export { LoadError } from './load-error.ts';

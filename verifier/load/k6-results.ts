@@ -1,0 +1,137 @@
+// Reading what k6 left in the run folder: the trace's per-iteration outcomes from its JSON
+// output, and a burst's figures from its end-of-test summary export. Both formats are
+// pinned by fixtures recorded from real k6 v2.2 runs (fixtures/).
+
+import { createReadStream } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { LoadResult } from '../run/events.ts';
+import { LoadError } from './load-error.ts';
+
+export type TraceSample = [unixMs: number, ok: 0 | 1];
+
+/**
+ * The trace's `trace_ok` points, one per iteration, oldest first. The time is the iteration's
+ * start (metadata `started_ms`, set by traces/trace.ts), or the sample time (its end) for a
+ * script that does not set it. Streams the file: a long trace's output is large.
+ * A `.gz` file is decompressed. A torn last line (k6 killed mid-write) is ignored.
+ */
+export async function readTraceSamples(file: string, metric = 'trace_ok'): Promise<TraceSample[]> {
+  try {
+    await access(file);
+  } catch (error) {
+    throw new LoadError(
+      `cannot read the trace results at ${file}: ${(error as Error).message}. ` +
+        'k6 creates this file when the trace starts; see k6-trace.log in the same folder.',
+      { cause: error },
+    );
+  }
+  // pipeline() passes a read error on to the gunzip stream, so it reaches the loop below.
+  const input: Readable = file.endsWith('.gz')
+    ? pipeline(createReadStream(file), createGunzip(), () => {})
+    : createReadStream(file);
+
+  const samples: TraceSample[] = [];
+  // A point line contains these two fragments in k6's JSON output; checking them first avoids
+  // parsing the ~20 other sample lines each iteration writes.
+  const metricFragment = `"metric":${JSON.stringify(metric)}`;
+  let lineNumber = 0;
+  let torn: number | undefined;
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) {
+      lineNumber += 1;
+      if (torn !== undefined) throw badLine(file, torn, 'not valid JSON');
+      if (!line.includes(metricFragment) || !line.includes('"type":"Point"')) continue;
+      let point: unknown;
+      try {
+        point = JSON.parse(line);
+      } catch {
+        torn = lineNumber;
+        continue;
+      }
+      samples.push(tracePoint(point, file, lineNumber));
+    }
+  } catch (error) {
+    if (error instanceof LoadError) throw error;
+    throw new LoadError(`cannot read the trace results at ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return samples.sort((a, b) => a[0] - b[0]);
+}
+
+function tracePoint(point: unknown, file: string, line: number): TraceSample {
+  const data = isRecord(point) && isRecord(point.data) ? point.data : undefined;
+  if (data === undefined || typeof data.value !== 'number' || typeof data.time !== 'string') {
+    throw badLine(file, line, 'expected {"data": {"time": string, "value": number}}');
+  }
+  const started = isRecord(data.metadata) ? Number(data.metadata.started_ms) : Number.NaN;
+  const time = Number.isFinite(started) ? started : Date.parse(data.time);
+  if (!Number.isFinite(time)) throw badLine(file, line, `expected an RFC 3339 time, got ${JSON.stringify(data.time)}`);
+  return [time, data.value === 0 ? 0 : 1];
+}
+
+function badLine(file: string, line: number, reason: string): LoadError {
+  return new LoadError(`invalid k6 JSON output at ${file}:${line}; reason: ${reason}`);
+}
+
+/**
+ * A burst's figures from `--summary-export`. Achieved rate is completed iterations over the
+ * scheduled duration. Request figures come from the `{scenario:burst}` sub-metrics when the
+ * script defines them (loadtests/burst.ts does, to leave out setup()'s seeding requests),
+ * otherwise from the whole-test metrics.
+ */
+export async function readBurstResult(
+  summaryFile: string,
+  requestedRate: number,
+  durationSeconds: number,
+  scenario = 'burst',
+): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(summaryFile, 'utf8');
+  } catch (error) {
+    throw new LoadError(
+      `cannot read the burst summary at ${summaryFile}: ${(error as Error).message}. ` +
+        'k6 writes it when the test ends (also when stopped); see the burst log in the same folder.',
+      { cause: error },
+    );
+  }
+  let summary: unknown;
+  try {
+    summary = JSON.parse(text);
+  } catch (error) {
+    throw new LoadError(`invalid burst summary at ${summaryFile}; reason: not valid JSON`, { cause: error });
+  }
+  if (!isRecord(summary) || !isRecord(summary.metrics)) {
+    throw new LoadError(`invalid burst summary at ${summaryFile}; reason: expected an object with "metrics"`);
+  }
+  const metrics = summary.metrics;
+  const metric = (name: string): Record<string, unknown> | undefined => {
+    const own = metrics[`${name}{scenario:${scenario}}`] ?? metrics[name];
+    return isRecord(own) ? own : undefined;
+  };
+  const field = (name: string, key: string): number | undefined => {
+    const value = metric(name)?.[key];
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
+
+  const iterations = field('iterations', 'count') ?? 0;
+  return {
+    requestedRate,
+    durationSeconds,
+    iterations,
+    achievedRate: iterations / durationSeconds,
+    // k6 leaves the metric out entirely when nothing was dropped.
+    droppedIterations: field('dropped_iterations', 'count') ?? 0,
+    httpReqs: field('http_reqs', 'count') ?? 0,
+    // A Rate's `value` is the share of true samples; for http_req_failed, true means failed.
+    httpReqFailedRate: field('http_req_failed', 'value') ?? 0,
+    httpReqDurationP95Ms: field('http_req_duration', 'p(95)') ?? null,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

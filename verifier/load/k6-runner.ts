@@ -1,0 +1,354 @@
+// Runs k6 as a child process: the trace and each burst are separate processes, so a burst that
+// saturates the CPU cannot delay the trace's timers, and each can be started and stopped on its
+// own schedule.
+//
+// A run folder gets, per process, the k6 log (stdout and stderr) and the machine-readable result:
+//   k6-trace.log          trace-results.json           (JSON output, one line per sample)
+//   k6-burst-<name>.log   burst-<name>-summary.json    (end-of-test summary export)
+
+import { spawn as nodeSpawn, type SpawnOptions } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { LoadRole } from '../run/events.ts';
+import { LoadError } from './load-error.ts';
+
+/** The part of a ChildProcess the runner uses; node's `spawn` returns one. */
+export interface SpawnedProcess extends EventEmitter {
+  readonly pid?: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  kill(signal?: NodeJS.Signals): boolean;
+}
+
+export type Spawn = (command: string, args: readonly string[], options: SpawnOptions) => SpawnedProcess;
+
+export interface K6Exit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when stop() was called before k6 exited. */
+  stopped: boolean;
+}
+
+export interface K6Process {
+  readonly role: LoadRole;
+  readonly name: string;
+  readonly pid: number;
+  /** k6 path and arguments, as started (for the journal and for re-running by hand). */
+  readonly command: readonly string[];
+  readonly logFile: string;
+  /** Trace: the JSON output (readTraceSamples). Burst: the summary export (readBurstResult). */
+  readonly resultFile: string;
+  /**
+   * Settles when k6 has exited and its log is flushed. Resolves on exit code 0, 99 (thresholds
+   * failed: the figures are still valid) and on 105 after stop(); rejects with K6ExitError
+   * otherwise. Never left unhandled: a rejection nobody awaits does not crash the process.
+   */
+  readonly done: Promise<K6Exit>;
+  /** SIGINT (k6 ends the test, flushes outputs, exits 105), then SIGKILL after the grace. */
+  stop(): Promise<K6Exit>;
+}
+
+export interface K6RunOptions {
+  /** Absolute path of the k6 binary (resolveTool('k6')). */
+  k6Path: string;
+  /** The k6 script, run unbundled as it is. */
+  script: string;
+  /** Where the load goes, e.g. http://127.0.0.1:18080. */
+  baseUrl: string;
+  /** Iterations per second. */
+  rate: number;
+  durationSeconds: number;
+  /** Becomes the `testid` tag on every sample. */
+  runId: string;
+  /** Folder for the log and result files; created if missing. */
+  runDir: string;
+  /** Prometheus base URL, e.g. http://127.0.0.1:19090. Without it, no remote write. */
+  prometheusUrl?: string | undefined;
+  /** Pre-allocated VUs. Default: 3 for the trace, burstVus(rate) for a burst. */
+  vus?: number | undefined;
+  /** Extra environment for k6 (e.g. K6_PROMETHEUS_RW_TREND_STATS); overrides the runner's. */
+  env?: Record<string, string> | undefined;
+  /** Between SIGINT and SIGKILL in stop(). Default 15 s. */
+  stopGraceMs?: number | undefined;
+  spawn?: Spawn | undefined;
+  /** The environment k6 inherits, minus any K6_* variables. Default process.env. */
+  processEnv?: NodeJS.ProcessEnv | undefined;
+}
+
+export type StartTraceOptions = K6RunOptions;
+
+export interface StartBurstOptions extends K6RunOptions {
+  /** Names the files and the `burst` tag: letters, digits, '.', '_', '-'. */
+  name: string;
+  /** Upper bound on VUs; default equal to vus, because adding VUs mid-test skews the burst. */
+  maxVus?: number | undefined;
+}
+
+export const traceVusDefault = 3;
+
+/** VUs to hold `rate` with up to 100 ms per request (VUs needed ≈ rate × latency). */
+export function burstVus(rate: number): number {
+  return Math.max(20, Math.ceil(rate * 0.1));
+}
+
+export async function startTrace(options: StartTraceOptions): Promise<K6Process> {
+  const resultFile = join(options.runDir, 'trace-results.json');
+  return startK6(options, {
+    role: 'trace',
+    name: 'trace',
+    vus: options.vus ?? traceVusDefault,
+    logFile: join(options.runDir, 'k6-trace.log'),
+    resultFile,
+    extraArgs: ['--out', `json=${resultFile}`],
+    extraTags: [],
+    extraScriptEnv: {},
+  });
+}
+
+export async function startBurst(options: StartBurstOptions): Promise<K6Process> {
+  if (!/^[A-Za-z0-9._-]+$/.test(options.name)) {
+    throw new LoadError(
+      `invalid burst name; reason: expected letters, digits, '.', '_' or '-', got ${JSON.stringify(options.name)}`,
+    );
+  }
+  const resultFile = join(options.runDir, `burst-${options.name}-summary.json`);
+  const vus = options.vus ?? burstVus(options.rate);
+  return startK6(options, {
+    role: 'burst',
+    name: options.name,
+    vus,
+    logFile: join(options.runDir, `k6-burst-${options.name}.log`),
+    resultFile,
+    extraArgs: [`--summary-export=${resultFile}`],
+    extraTags: ['--tag', `burst=${options.name}`],
+    extraScriptEnv: options.maxVus === undefined ? {} : { MAX_VUS: String(options.maxVus) },
+  });
+}
+
+interface RoleSetup {
+  role: LoadRole;
+  name: string;
+  vus: number;
+  logFile: string;
+  resultFile: string;
+  extraArgs: string[];
+  extraTags: string[];
+  extraScriptEnv: Record<string, string>;
+}
+
+const logTailLines = 30;
+
+async function startK6(options: K6RunOptions, setup: RoleSetup): Promise<K6Process> {
+  checkNumbers(options, setup);
+  await mkdir(options.runDir, { recursive: true });
+
+  const scriptEnv: Record<string, string> = {
+    BASE_URL: options.baseUrl,
+    RATE: String(options.rate),
+    DURATION: `${options.durationSeconds}s`,
+    RUN_ID: options.runId,
+    VUS: String(setup.vus),
+    ...setup.extraScriptEnv,
+  };
+  const args = [
+    'run',
+    '--no-usage-report',
+    '--quiet',
+    '--tag',
+    `testid=${options.runId}`,
+    '--tag',
+    `role=${setup.role}`,
+    ...setup.extraTags,
+    ...Object.entries(scriptEnv).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+    ...(options.prometheusUrl === undefined ? [] : ['--out', 'experimental-prometheus-rw']),
+    ...setup.extraArgs,
+    options.script,
+  ];
+  const env = k6Environment(options);
+
+  const spawn = options.spawn ?? (nodeSpawn as Spawn);
+  const child = spawn(options.k6Path, args, {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl+C in the terminal reaches gameday, which reverts faults and
+    // then stops the load in order, instead of k6 dying first and the journal reading "crash".
+    detached: true,
+  });
+
+  const what = setup.role === 'trace' ? 'k6 trace' : `k6 burst "${setup.name}"`;
+  const pid = await new Promise<number>((resolve, reject) => {
+    const onError = (error: Error) =>
+      reject(
+        new LoadError(
+          `${what} could not be started from ${options.k6Path}: ${error.message}. ` +
+            'Check the path (resolveTool("k6") installs it).',
+          { cause: error },
+        ),
+      );
+    child.once('error', onError);
+    child.once('spawn', () => {
+      child.off('error', onError);
+      resolve(child.pid ?? -1);
+    });
+  });
+
+  const log = createWriteStream(setup.logFile, { flags: 'a' });
+  const tail = new LineTail(logTailLines);
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      log.write(chunk);
+      tail.push(chunk);
+    });
+  }
+
+  let stopped = false;
+  let killedAfterGrace = false;
+  let exited = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+
+  const done = new Promise<K6Exit>((resolve, reject) => {
+    // Any later error (e.g. kill failing) must not go unhandled; the exit decides the outcome.
+    child.on('error', (error: Error) => tail.push(`[gameday] ${error.message}\n`));
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      exited = true;
+      clearTimeout(graceTimer);
+      log.end(() => {
+        const exit: K6Exit = { exitCode: code, signal, stopped };
+        const problem = exitProblem(exit, killedAfterGrace, options.stopGraceMs ?? defaultStopGraceMs);
+        if (problem === undefined) resolve(exit);
+        else reject(new K6ExitError(`${what} ${problem}`, exit, setup.logFile, tail.lines()));
+      });
+    });
+  });
+  done.catch(() => {});
+
+  return {
+    role: setup.role,
+    name: setup.name,
+    pid,
+    command: [options.k6Path, ...args],
+    logFile: setup.logFile,
+    resultFile: setup.resultFile,
+    done,
+    stop() {
+      if (!exited && !stopped) {
+        stopped = true;
+        child.kill('SIGINT');
+        graceTimer = setTimeout(() => {
+          killedAfterGrace = true;
+          child.kill('SIGKILL');
+        }, options.stopGraceMs ?? defaultStopGraceMs);
+      }
+      return done;
+    },
+  };
+}
+
+const defaultStopGraceMs = 15_000;
+
+function checkNumbers(options: K6RunOptions, setup: RoleSetup): void {
+  const problems: string[] = [];
+  if (!(Number.isFinite(options.rate) && options.rate > 0))
+    problems.push(`invalid rate; reason: expected a number greater than 0, got ${options.rate}`);
+  if (!(Number.isFinite(options.durationSeconds) && options.durationSeconds > 0))
+    problems.push(`invalid durationSeconds; reason: expected a number greater than 0, got ${options.durationSeconds}`);
+  if (!(Number.isInteger(setup.vus) && setup.vus >= 1))
+    problems.push(`invalid vus; reason: expected a whole number of at least 1, got ${setup.vus}`);
+  if (problems.length > 0) throw new LoadError(`cannot start k6 ${setup.role} "${setup.name}": ${problems.join('; ')}`);
+}
+
+function k6Environment(options: K6RunOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  // Inherited K6_* settings (K6_OUT, K6_DURATION, …) would silently change what runs.
+  for (const [key, value] of Object.entries(options.processEnv ?? process.env)) {
+    if (!key.startsWith('K6_')) env[key] = value;
+  }
+  if (options.prometheusUrl !== undefined) {
+    env.K6_PROMETHEUS_RW_SERVER_URL = `${options.prometheusUrl.replace(/\/+$/, '')}/api/v1/write`;
+    // k6 pushes a series only when it got new samples; 1 s keeps a 1 req/s trace's counter
+    // near-continuous, so an absent_over_time window can be short.
+    env.K6_PROMETHEUS_RW_PUSH_INTERVAL = '1s';
+    // When a process ends, its series end with it instead of lingering for Prometheus's 5 min
+    // lookback (a burst's gauges would otherwise look alive after it finished).
+    env.K6_PROMETHEUS_RW_STALE_MARKERS = 'true';
+  }
+  Object.assign(env, options.env);
+  // The network is closed: a k6/x/ import must fail at once, not try to download a build.
+  env.K6_AUTO_EXTENSION_RESOLUTION = 'false';
+  return env;
+}
+
+/** k6's exit codes (errext/exitcodes), for messages. */
+export const k6ExitCodes: Readonly<Record<number, string>> = {
+  0: 'success',
+  97: 'cloud test run failed',
+  98: 'cloud progress failure',
+  99: 'thresholds have failed',
+  100: 'setup() timed out',
+  101: 'teardown() timed out',
+  102: 'generic timeout',
+  103: 'stopped from the REST API',
+  104: 'invalid configuration',
+  105: 'external abort (SIGINT or SIGTERM)',
+  106: 'cannot start the REST API',
+  107: 'script exception',
+  108: 'test.abort() called by the script',
+  109: 'Go panic',
+  110: 'marked as failed',
+};
+
+/** Why an exit is a failure, or undefined when it is a normal end. */
+export function exitProblem(exit: K6Exit, killedAfterGrace: boolean, stopGraceMs: number): string | undefined {
+  if (killedAfterGrace) {
+    return `did not exit within ${stopGraceMs / 1000} s of SIGINT and was killed; its outputs may be incomplete`;
+  }
+  if (exit.exitCode === 0 || exit.exitCode === 99) return undefined;
+  if (exit.exitCode === 105 && exit.stopped) return undefined;
+  if (exit.exitCode === null) return `was killed by ${exit.signal ?? 'an unknown signal'}`;
+  const meaning = k6ExitCodes[exit.exitCode] ?? 'unknown exit code';
+  const from = exit.exitCode === 105 ? ', but gameday did not stop it: something else signalled it' : '';
+  return `exited with code ${exit.exitCode} (${meaning}${from})`;
+}
+
+export class K6ExitError extends LoadError {
+  readonly exit: K6Exit;
+  readonly logFile: string;
+  readonly logTail: readonly string[];
+  constructor(problem: string, exit: K6Exit, logFile: string, logTail: readonly string[]) {
+    const shown = logTail.length === 0 ? '  (k6 wrote nothing)' : logTail.map((line) => `  ${line}`).join('\n');
+    super(`${problem}.\nLast lines of ${logFile}:\n${shown}`);
+    this.exit = exit;
+    this.logFile = logFile;
+    this.logTail = logTail;
+  }
+}
+
+/** The last `size` lines of a stream of text chunks. */
+export class LineTail {
+  readonly #size: number;
+  readonly #lines: string[] = [];
+  #partial = '';
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  push(chunk: string): void {
+    const parts = (this.#partial + chunk).split('\n');
+    this.#partial = parts.pop() ?? '';
+    for (const line of parts) {
+      if (line.trim() === '') continue;
+      this.#lines.push(line);
+      if (this.#lines.length > this.#size) this.#lines.shift();
+    }
+  }
+
+  lines(): string[] {
+    const all = this.#partial.trim() === '' ? [...this.#lines] : [...this.#lines, this.#partial];
+    return all.slice(-this.#size);
+  }
+}
