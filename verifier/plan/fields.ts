@@ -1,0 +1,115 @@
+// Which field of the loaded Plan each YAML key becomes, for every object in the schema.
+// This table is the seam that keeps plan.schema.json and types.ts from drifting apart:
+// - the compiler holds each map's keys to exactly the schema's properties (add a property to the
+//   schema and this file stops compiling until it is mapped), and each map's values, plus the
+//   fields the loader derives itself, to exactly the keys of the Plan type;
+// - fields.test.ts holds the schema to the maps at run time, and the loader's output to the maps
+//   on a plan that sets every property.
+
+import type schema from './plan.schema.json';
+import type {
+  BurstSpec,
+  EndpointSpec,
+  ExecInjector,
+  Expectation,
+  FaultSpec,
+  HttpInjector,
+  Injector,
+  MonitoringSpec,
+  Plan,
+  TargetSpec,
+  TraceSpec,
+  WindowSpec,
+} from './types.ts';
+
+type Definitions = (typeof schema)['definitions'];
+
+/** The objects of the YAML form: schema definitions that have properties. */
+export type SchemaObject = {
+  [D in keyof Definitions]: Definitions[D] extends { properties: object } ? D : never;
+}[keyof Definitions];
+
+export type YamlKey<D extends SchemaObject> = keyof Definitions[D]['properties'] & string;
+
+/** For one schema object: YAML key -> field of the loaded type, and the fields the loader adds. */
+export interface FieldMap<D extends SchemaObject, Loaded> {
+  yaml: { readonly [K in YamlKey<D>]: keyof Loaded & string };
+  derived: readonly (keyof Loaded & string)[];
+}
+
+/** Compiles only when the map's values and derived fields cover every field of `Loaded`. */
+type Complete<M extends FieldMap<SchemaObject, Loaded>, Loaded> =
+  Exclude<keyof Loaded, M['yaml'][keyof M['yaml']] | M['derived'][number]> extends never ? M : never;
+
+function fieldMap<D extends SchemaObject, Loaded>() {
+  return <const M extends FieldMap<D, Loaded>>(map: M & Complete<M, Loaded>): M => map;
+}
+
+export const fieldMaps = {
+  plan: fieldMap<'plan', Plan>()({
+    yaml: {
+      version: 'version',
+      name: 'name',
+      description: 'description',
+      window: 'window',
+      target: 'target',
+      allowedTargets: 'allowedTargets',
+      monitoring: 'monitoring',
+      trace: 'trace',
+      bursts: 'bursts',
+      faults: 'faults',
+    },
+    derived: ['file'],
+  }),
+  window: fieldMap<'window', WindowSpec>()({
+    yaml: { duration: 'durationSeconds', baselineTimeout: 'baselineTimeoutSeconds', grace: 'graceSeconds' },
+    derived: [],
+  }),
+  target: fieldMap<'target', TargetSpec>()({ yaml: { baseUrl: 'baseUrl' }, derived: [] }),
+  monitoring: fieldMap<'monitoring', MonitoringSpec>()({
+    yaml: {
+      prometheus: 'prometheus',
+      alertmanager: 'alertmanager',
+      webhookListen: 'webhookListen',
+      watchdog: 'watchdog',
+      pollInterval: 'pollIntervalSeconds',
+    },
+    derived: [],
+  }),
+  endpoint: fieldMap<'endpoint', EndpointSpec>()({ yaml: { url: 'url' }, derived: [] }),
+  trace: fieldMap<'trace', TraceSpec>()({ yaml: { rate: 'rate', script: 'script' }, derived: [] }),
+  burst: fieldMap<'burst', BurstSpec>()({
+    yaml: { name: 'name', at: 'atSeconds', rate: 'rate', duration: 'durationSeconds', vus: 'vus', script: 'script' },
+    derived: [],
+  }),
+  fault: fieldMap<'fault', FaultSpec>()({
+    yaml: {
+      name: 'name',
+      description: 'description',
+      at: 'atSeconds',
+      duration: 'durationSeconds',
+      inject: 'inject',
+      revert: 'revert',
+      exposedBy: 'exposedBy',
+      expect: 'expect',
+    },
+    derived: [],
+  }),
+  // `inject: { http: … }` loads as `{ kind: 'http', … }`: each YAML key is a variant's kind.
+  injector: fieldMap<'injector', Record<Injector['kind'], unknown>>()({
+    yaml: { http: 'http', exec: 'exec' },
+    derived: [],
+  }),
+  httpInjector: fieldMap<'httpInjector', HttpInjector>()({
+    yaml: { method: 'method', url: 'url', headers: 'headers', body: 'body', timeout: 'timeoutSeconds' },
+    derived: ['kind'],
+  }),
+  execInjector: fieldMap<'execInjector', ExecInjector>()({
+    yaml: { command: 'command', shell: 'shell', env: 'env', timeout: 'timeoutSeconds' },
+    derived: ['kind'],
+  }),
+  expectation: fieldMap<'expectation', Expectation>()({
+    yaml: { alert: 'alert', labels: 'labels', within: 'withinSeconds' },
+    derived: [],
+  }),
+} satisfies Record<SchemaObject, unknown>;

@@ -1,0 +1,206 @@
+// The rules a JSON Schema cannot say: positive durations, everything inside the window, unique
+// names, references that resolve, load only to loopback unless allowed. Runs on the raw data even
+// when the schema found problems, skipping any value that is not the shape it expects (the schema
+// has already reported those), so a person sees every problem at once.
+
+import { resolve } from 'node:path';
+import { formatDuration, parseDuration } from './duration.ts';
+import { type Finding, isRecord, show } from './finding.ts';
+import type { PathSegment } from './source.ts';
+import { closest } from './suggest.ts';
+
+export interface SemanticOptions {
+  /** Directory of the plan file, to resolve relative script paths. */
+  planDirectory: string;
+  /** When given, scripts a plan names must exist. */
+  fileExists?: (absolutePath: string) => boolean;
+}
+
+export function semanticFindings(data: unknown, options: SemanticOptions): Finding[] {
+  if (!isRecord(data)) return [];
+  const findings: Finding[] = [];
+  const report = (path: PathSegment[], message: string, hint: string): void => {
+    findings.push({ path, message, hint });
+  };
+
+  const window = isRecord(data.window) ? data.window : {};
+  const windowSeconds = positive(window.duration, ['window', 'duration'], report);
+  positive(window.baselineTimeout, ['window', 'baselineTimeout'], report);
+  const monitoring = isRecord(data.monitoring) ? data.monitoring : {};
+  positive(monitoring.pollInterval, ['monitoring', 'pollInterval'], report);
+
+  checkLoadTarget(data, report);
+  for (const name of ['prometheus', 'alertmanager'] as const) {
+    const endpoint = monitoring[name];
+    if (isRecord(endpoint)) checkUrl(endpoint.url, ['monitoring', name, 'url'], report);
+  }
+  checkWebhookListen(monitoring.webhookListen, report);
+
+  if (isRecord(data.trace)) checkScript(data.trace.script, ['trace', 'script'], options, report);
+
+  const bursts = Array.isArray(data.bursts) ? data.bursts : [];
+  const faults = Array.isArray(data.faults) ? data.faults : [];
+  checkUniqueNames(bursts, 'bursts', 'burst', report);
+  checkUniqueNames(faults, 'faults', 'fault', report);
+
+  for (const [index, burst] of bursts.entries()) {
+    if (!isRecord(burst)) continue;
+    checkSlot(burst, ['bursts', index], 'burst', windowSeconds, report);
+    checkScript(burst.script, ['bursts', index, 'script'], options, report);
+  }
+
+  const burstNames = bursts.flatMap((burst) => (isRecord(burst) && typeof burst.name === 'string' ? [burst.name] : []));
+  for (const [index, fault] of faults.entries()) {
+    if (!isRecord(fault)) continue;
+    const path = ['faults', index];
+    checkSlot(fault, path, 'fault', windowSeconds, report);
+    checkInjector(fault.inject, [...path, 'inject'], report);
+    checkInjector(fault.revert, [...path, 'revert'], report);
+    checkExposedBy(fault.exposedBy, burstNames, [...path, 'exposedBy'], report);
+    const expectations = Array.isArray(fault.expect) ? fault.expect : [];
+    for (const [expectIndex, expectation] of expectations.entries()) {
+      if (isRecord(expectation)) positive(expectation.within, [...path, 'expect', expectIndex, 'within'], report);
+    }
+  }
+  return findings;
+}
+
+type Report = (path: PathSegment[], message: string, hint: string) => void;
+
+/** Seconds in a duration that must be greater than zero; undefined when absent or malformed. */
+function positive(value: unknown, path: PathSegment[], report: Report): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const seconds = parseDuration(value);
+  if (seconds === 0) report(path, `\`${String(path.at(-1))}\` must be longer than 0s`, 'write a positive duration such as 30s');
+  return seconds;
+}
+
+/** A fault or burst: it starts inside the window and ends by the window's end. */
+function checkSlot(
+  slot: Record<string, unknown>,
+  path: PathSegment[],
+  kind: 'fault' | 'burst',
+  windowSeconds: number | undefined,
+  report: Report,
+): void {
+  const at = typeof slot.at === 'string' ? parseDuration(slot.at) : undefined;
+  const duration = positive(slot.duration, [...path, 'duration'], report);
+  if (windowSeconds === undefined || windowSeconds === 0 || at === undefined) return;
+  const windowEnd = formatDuration(windowSeconds);
+  if (at >= windowSeconds) {
+    report(
+      [...path, 'at'],
+      `the ${kind} starts at ${formatDuration(at)}, at or after the window's end (${windowEnd})`,
+      `start it before ${windowEnd}, or lengthen window.duration`,
+    );
+    return;
+  }
+  if (duration !== undefined && duration > 0 && at + duration > windowSeconds) {
+    report(
+      [...path, 'duration'],
+      `the ${kind} runs until ${formatDuration(at + duration)}, past the window's end (${windowEnd})`,
+      `shorten it to at most ${formatDuration(windowSeconds - at)}, start it earlier, or lengthen window.duration`,
+    );
+  }
+}
+
+function checkUniqueNames(items: unknown[], list: string, kind: string, report: Report): void {
+  const firstIndex = new Map<string, number>();
+  for (const [index, item] of items.entries()) {
+    if (!isRecord(item) || typeof item.name !== 'string') continue;
+    const first = firstIndex.get(item.name);
+    if (first === undefined) firstIndex.set(item.name, index);
+    else {
+      report(
+        [list, index, 'name'],
+        `duplicate ${kind} name ${show(item.name)}`,
+        `${list}[${first}] already has this name; give each ${kind} its own`,
+      );
+    }
+  }
+}
+
+function checkExposedBy(value: unknown, burstNames: string[], path: PathSegment[], report: Report): void {
+  if (typeof value !== 'string' || value === '' || burstNames.includes(value)) return;
+  const suggestion = closest(value, burstNames);
+  const hint =
+    suggestion !== undefined
+      ? `did you mean ${show(suggestion)}?`
+      : burstNames.length === 0
+        ? 'the plan has no bursts; add one under `bursts:`, or remove exposedBy'
+        : `name one of the bursts: ${burstNames.join(', ')}`;
+  report(path, `no burst is named ${show(value)}`, hint);
+}
+
+function checkInjector(value: unknown, path: PathSegment[], report: Report): void {
+  if (!isRecord(value)) return;
+  if (isRecord(value.http)) {
+    checkUrl(value.http.url, [...path, 'http', 'url'], report);
+    positive(value.http.timeout, [...path, 'http', 'timeout'], report);
+  }
+  if (isRecord(value.exec)) {
+    const { command, shell, timeout } = value.exec;
+    positive(timeout, [...path, 'exec', 'timeout'], report);
+    if (shell === true && Array.isArray(command) && command.length > 1) {
+      report(
+        [...path, 'exec', 'command'],
+        `with \`shell: true\`, command must be one shell line, got ${command.length} elements`,
+        `join them into one string, e.g. [${JSON.stringify(command.join(' '))}], or set \`shell: false\``,
+      );
+    }
+  }
+}
+
+function checkUrl(value: unknown, path: PathSegment[], report: Report): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    report(path, `${show(value)} is not a well-formed URL`, 'write a URL such as http://127.0.0.1:18080');
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    report(path, `${show(value)} is not an http(s) URL`, 'write a URL such as http://127.0.0.1:18080');
+    return undefined;
+  }
+  return url;
+}
+
+/** Load is destructive: it goes only to this machine unless the plan names the host. */
+function checkLoadTarget(data: Record<string, unknown>, report: Report): void {
+  if (!isRecord(data.target)) return;
+  const path = ['target', 'baseUrl'];
+  const url = checkUrl(data.target.baseUrl, path, report);
+  if (url === undefined) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (isLoopback(host)) return;
+  const allowed = Array.isArray(data.allowedTargets) ? data.allowedTargets : [];
+  const allowedHosts = allowed.flatMap((entry) => (typeof entry === 'string' ? [entry.replace(/^\[|\]$/g, '').toLowerCase()] : []));
+  if (allowedHosts.includes(host)) return;
+  report(
+    path,
+    `load target ${host} is not this machine`,
+    `gameday sends load only to loopback unless told otherwise; to load ${host} on purpose, add it to allowedTargets`,
+  );
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function checkWebhookListen(value: unknown, report: Report): void {
+  if (typeof value !== 'string') return;
+  const port = Number(/:(\d+)$/.exec(value)?.[1]);
+  if (Number.isInteger(port) && (port < 1 || port > 65_535)) {
+    report(['monitoring', 'webhookListen'], `port ${port} is out of range`, 'use a port from 1 to 65535, e.g. 127.0.0.1:19095');
+  }
+}
+
+function checkScript(value: unknown, path: PathSegment[], options: SemanticOptions, report: Report): void {
+  if (typeof value !== 'string' || value === '' || options.fileExists === undefined) return;
+  const absolute = resolve(options.planDirectory, value);
+  if (!options.fileExists(absolute)) {
+    report(path, `script ${show(value)} not found (looked for ${absolute})`, 'give a path relative to the plan file, or an absolute path');
+  }
+}

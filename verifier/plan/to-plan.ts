@@ -1,0 +1,184 @@
+// Validated YAML data -> the loaded Plan: durations to seconds, defaults filled in, script paths
+// made absolute. Runs only after the checks found nothing, so it trusts the data's shape.
+
+import { dirname, resolve } from 'node:path';
+import { parseDuration } from './duration.ts';
+import type { SchemaObject, YamlKey } from './fields.ts';
+import type { BurstSpec, Expectation, FaultSpec, Injector, Plan } from './types.ts';
+
+/** The YAML form, keyed by the schema (a key the schema lacks cannot be read here). */
+type Yaml<D extends SchemaObject> = { [K in YamlKey<D>]?: unknown };
+
+interface PlanYaml extends Yaml<'plan'> {
+  name: string;
+  description?: string;
+  window: WindowYaml;
+  target: { baseUrl: string };
+  allowedTargets?: string[];
+  monitoring: MonitoringYaml;
+  trace?: { rate?: number; script?: string };
+  bursts?: BurstYaml[];
+  faults: FaultYaml[];
+}
+interface WindowYaml extends Yaml<'window'> {
+  duration: string;
+  baselineTimeout?: string;
+  grace?: string;
+}
+interface MonitoringYaml extends Yaml<'monitoring'> {
+  prometheus: { url: string };
+  alertmanager: { url: string };
+  webhookListen?: string;
+  watchdog?: string;
+  pollInterval?: string;
+}
+interface BurstYaml extends Yaml<'burst'> {
+  name: string;
+  at: string;
+  rate: number;
+  duration: string;
+  vus?: number;
+  script?: string;
+}
+interface FaultYaml extends Yaml<'fault'> {
+  name: string;
+  description?: string;
+  at: string;
+  duration: string;
+  inject: InjectorYaml;
+  revert: InjectorYaml | 'none';
+  exposedBy?: string;
+  expect: ExpectationYaml[];
+}
+interface InjectorYaml extends Yaml<'injector'> {
+  http?: HttpYaml;
+  exec?: ExecYaml;
+}
+interface HttpYaml extends Yaml<'httpInjector'> {
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | Record<string, unknown>;
+  timeout?: string;
+}
+interface ExecYaml extends Yaml<'execInjector'> {
+  command: string[];
+  shell?: boolean;
+  env?: Record<string, string>;
+  timeout?: string;
+}
+interface ExpectationYaml extends Yaml<'expectation'> {
+  alert: string;
+  labels?: Record<string, string>;
+  within: string;
+}
+
+const DEFAULTS = {
+  baselineTimeout: '60s',
+  grace: '30s',
+  pollInterval: '1s',
+  traceRate: 1,
+  traceScript: 'traces/trace.ts',
+  burstScript: 'loadtests/burst.ts',
+  httpMethod: 'POST',
+  injectorTimeout: '30s',
+} as const;
+
+/**
+ * The loaded plan. `data` must already have passed the schema and the semantic checks;
+ * `file` is the plan's absolute path, `repoRoot` where the default scripts live.
+ */
+export function toPlan(data: unknown, file: string, repoRoot: string): Plan {
+  const plan = data as PlanYaml;
+  const directory = dirname(file);
+  const { window, monitoring, trace = {} } = plan;
+  return {
+    version: 1,
+    name: plan.name,
+    ...(plan.description !== undefined && { description: plan.description }),
+    file,
+    window: {
+      durationSeconds: seconds(window.duration),
+      baselineTimeoutSeconds: seconds(window.baselineTimeout ?? DEFAULTS.baselineTimeout),
+      graceSeconds: seconds(window.grace ?? DEFAULTS.grace),
+    },
+    target: { baseUrl: plan.target.baseUrl },
+    monitoring: {
+      prometheus: { url: monitoring.prometheus.url },
+      alertmanager: { url: monitoring.alertmanager.url },
+      ...(monitoring.webhookListen !== undefined && { webhookListen: monitoring.webhookListen }),
+      ...(monitoring.watchdog !== undefined && { watchdog: monitoring.watchdog }),
+      pollIntervalSeconds: seconds(monitoring.pollInterval ?? DEFAULTS.pollInterval),
+    },
+    trace: {
+      rate: trace.rate ?? DEFAULTS.traceRate,
+      script: trace.script === undefined ? resolve(repoRoot, DEFAULTS.traceScript) : resolve(directory, trace.script),
+    },
+    bursts: (plan.bursts ?? []).map((burst) => toBurst(burst, directory, repoRoot)),
+    faults: plan.faults.map(toFault),
+    allowedTargets: plan.allowedTargets ?? [],
+  };
+}
+
+function toBurst(burst: BurstYaml, directory: string, repoRoot: string): BurstSpec {
+  return {
+    name: burst.name,
+    atSeconds: seconds(burst.at),
+    rate: burst.rate,
+    durationSeconds: seconds(burst.duration),
+    script: burst.script === undefined ? resolve(repoRoot, DEFAULTS.burstScript) : resolve(directory, burst.script),
+    ...(burst.vus !== undefined && { vus: burst.vus }),
+  };
+}
+
+function toFault(fault: FaultYaml): FaultSpec {
+  return {
+    name: fault.name,
+    ...(fault.description !== undefined && { description: fault.description }),
+    atSeconds: seconds(fault.at),
+    durationSeconds: seconds(fault.duration),
+    inject: toInjector(fault.inject),
+    revert: fault.revert === 'none' ? 'none' : toInjector(fault.revert),
+    ...(fault.exposedBy !== undefined && { exposedBy: fault.exposedBy }),
+    expect: fault.expect.map(toExpectation),
+  };
+}
+
+function toInjector(injector: InjectorYaml): Injector {
+  if (injector.http !== undefined) {
+    const { http } = injector;
+    return {
+      kind: 'http',
+      method: http.method ?? DEFAULTS.httpMethod,
+      url: http.url,
+      headers: http.headers ?? {},
+      ...(http.body !== undefined && { body: http.body }),
+      timeoutSeconds: seconds(http.timeout ?? DEFAULTS.injectorTimeout),
+    };
+  }
+  if (injector.exec !== undefined) {
+    const { exec } = injector;
+    return {
+      kind: 'exec',
+      command: exec.command,
+      shell: exec.shell ?? false,
+      env: exec.env ?? {},
+      timeoutSeconds: seconds(exec.timeout ?? DEFAULTS.injectorTimeout),
+    };
+  }
+  throw new Error('unreachable: the schema requires exactly one of http or exec');
+}
+
+function toExpectation(expectation: ExpectationYaml): Expectation {
+  return {
+    alert: expectation.alert,
+    labels: expectation.labels ?? {},
+    withinSeconds: seconds(expectation.within),
+  };
+}
+
+function seconds(text: string): number {
+  const value = parseDuration(text);
+  if (value === undefined) throw new Error(`unreachable: ${JSON.stringify(text)} passed the schema's duration pattern`);
+  return value;
+}
