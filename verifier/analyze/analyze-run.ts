@@ -1,0 +1,162 @@
+// journal → verdicts. A pure function of the recorded events (no clock, no I/O), so a report can
+// be rebuilt after a crash and every figure traced back to the events it came from.
+
+import type { FaultSpec } from '../plan/types.ts';
+import type { JournalEvent } from '../run/events.ts';
+import { analyzeBursts } from './bursts.ts';
+import { buildEpisodes } from './episodes.ts';
+import { type DetectionWindow, judgeExpectation, notInjectedExpectation } from './expectations.ts';
+import { faultImpact, traceTotals } from './impact.ts';
+import { type FaultEvents, indexJournal, type JournalIndex, windowSpan } from './journal-index.ts';
+import type { AlertEpisode, FaultAnalysis, RunAnalysis, RunInfo } from './model.ts';
+import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';
+import { type FaultSpan, unexpectedAlerts } from './unexpected.ts';
+
+export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
+  const journal = indexJournal(events);
+  const { plan } = journal;
+  const episodes = buildEpisodes(journal);
+  const faults = plan.faults.map((fault) => analyzeFault(fault, journal, episodes));
+  const spans: FaultSpan[] = faults.map((fault) => ({ name: fault.name, from: fault.injectedAt, to: fault.deadline }));
+  const window = windowSpan(journal);
+
+  return {
+    plan: {
+      name: plan.name,
+      file: plan.file,
+      graceSeconds: plan.window.graceSeconds,
+      watchdog: plan.monitoring.watchdog ?? null,
+    },
+    run: runInfo(journal),
+    faults,
+    bursts: analyzeBursts(plan.bursts, journal.loadsStarted, journal.loadsEnded),
+    trace: traceTotals(journal.traceSamples, window),
+    unexpectedAlerts: unexpectedAlerts(episodes, plan.faults, spans, window, plan.monitoring.watchdog ?? null),
+    monitoring: {
+      reconciled: journal.reconciled.length > 0,
+      prometheusPolls: journal.prometheusPolls.length,
+      alertmanagerPolls: journal.alertmanagerPolls.length,
+      webhooks: journal.webhooks.length,
+      observeFailures: {
+        prometheus: journal.observeFailures.filter((failure) => failure.source === 'prometheus').length,
+        alertmanager: journal.observeFailures.filter((failure) => failure.source === 'alertmanager').length,
+        webhook: journal.observeFailures.filter((failure) => failure.source === 'webhook').length,
+      },
+    },
+  };
+}
+
+function runInfo(journal: JournalIndex): RunInfo {
+  const { runStarted, runEnded } = journal;
+  return {
+    id: runStarted.runId,
+    gamedayVersion: runStarted.gamedayVersion,
+    startedAt: parseInstant(runStarted.at),
+    endedAt: runEnded ? parseInstant(runEnded.at) : null,
+    status: runEnded?.status ?? 'incomplete',
+    reason: runEnded?.reason ?? null,
+    windowStartedAt: journal.windowStartedAt,
+    windowEndedAt: journal.windowEndedAt,
+  };
+}
+
+function analyzeFault(fault: FaultSpec, journal: JournalIndex, episodes: readonly AlertEpisode[]): FaultAnalysis {
+  const recorded: FaultEvents = journal.faults.get(fault.name) ?? {};
+  const base = {
+    name: fault.name,
+    description: fault.description ?? null,
+    injectError: recorded.injectFailed?.error ?? null,
+    revertError: recorded.revertFailed?.error ?? null,
+  };
+
+  if (!recorded.injected) {
+    const notes: string[] = [];
+    if (recorded.injectFailed) notes.push(`injection failed: ${recorded.injectFailed.error}`);
+    else if (recorded.injecting) {
+      notes.push(`injection started at ${recorded.injecting.at} but never completed: the fault may be in place`);
+    } else notes.push('never injected');
+    return {
+      ...base,
+      injection: recorded.injectFailed ? 'inject-failed' : 'never-injected',
+      injectedAt: null,
+      revertedAt: null,
+      measuredFrom: null,
+      measuredFromBurst: null,
+      deadline: null,
+      expectations: fault.expect.map((expectation) => notInjectedExpectation(expectation, episodes)),
+      impact: null,
+      notes,
+    };
+  }
+
+  const notes: string[] = [];
+  const injectedAt = parseInstant(recorded.injected.at);
+  const revertedAt = recorded.reverted ? parseInstant(recorded.reverted.at) : null;
+  const origin = originOf(fault, injectedAt, journal, notes);
+  const deadline = deadlineOf(fault, injectedAt, revertedAt, journal, notes);
+  const window: DetectionWindow = {
+    injectedAt,
+    origin: origin.at,
+    deadline,
+    exposedBy: origin.burst,
+  };
+
+  return {
+    ...base,
+    injection: 'injected',
+    injectedAt,
+    revertedAt,
+    measuredFrom: origin.at,
+    measuredFromBurst: origin.burst,
+    deadline,
+    expectations: fault.expect.map((expectation) => judgeExpectation(expectation, window, episodes, journal.webhooks)),
+    impact: faultImpact(journal.traceSamples, { from: injectedAt, to: deadline }, revertedAt),
+    notes,
+  };
+}
+
+/** A fault only a burst exposes is measured from the burst's start, if that is later. */
+function originOf(
+  fault: FaultSpec,
+  injectedAt: EpochMs,
+  journal: JournalIndex,
+  notes: string[],
+): { at: EpochMs; burst: string | null } {
+  if (fault.exposedBy === undefined) return { at: injectedAt, burst: null };
+  const burst = journal.loadsStarted.find((load) => load.role === 'burst' && load.name === fault.exposedBy);
+  if (!burst) {
+    notes.push(`burst ${fault.exposedBy}, which exposes this fault, never started: measured from injection`);
+    return { at: injectedAt, burst: null };
+  }
+  const startedAt = parseInstant(burst.at);
+  if (startedAt <= injectedAt) {
+    notes.push(`burst ${fault.exposedBy} started before the injection: measured from injection`);
+    return { at: injectedAt, burst: null };
+  }
+  return { at: startedAt, burst: fault.exposedBy };
+}
+
+/** Revert + grace. A fault never reverted counts alerts to the end of the record. */
+function deadlineOf(
+  fault: FaultSpec,
+  injectedAt: EpochMs,
+  revertedAt: EpochMs | null,
+  journal: JournalIndex,
+  notes: string[],
+): EpochMs {
+  const graceMs = journal.plan.window.graceSeconds * 1000;
+  let deadline: EpochMs;
+  if (revertedAt !== null) deadline = revertedAt + graceMs;
+  else if (fault.revert === 'none') deadline = injectedAt + fault.durationSeconds * 1000 + graceMs;
+  else {
+    notes.push('never reverted: alerts are counted to the end of the record');
+    deadline = journal.endOfRecord;
+  }
+  if (deadline > journal.endOfRecord) {
+    notes.push(
+      `the record ends at ${toIso(journal.endOfRecord)}, ${secondsBetween(journal.endOfRecord, deadline)} s ` +
+        'before revert + grace: a later alert would not be in it',
+    );
+  }
+  return deadline;
+}

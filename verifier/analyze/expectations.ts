@@ -1,0 +1,173 @@
+// Judging one expectation of one fault: find the episode that detected the fault, measure it from
+// the fault's origin, and give the verdict.
+
+import type { Expectation } from '../plan/types.ts';
+import type { WebhookReceived } from '../run/events.ts';
+import { SAME_INSTANT_MS } from './episodes.ts';
+import { formatAlert, matchesExpectation, sameAlert } from './labels.ts';
+import type { AlertEpisode, ExpectationAnalysis, PreExistingEpisode, Verdict } from './model.ts';
+import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';
+
+/** The moments that bound a fault's detection. */
+export interface DetectionWindow {
+  /** The fault is in place. Episodes that start earlier are not this fault's detections. */
+  injectedAt: EpochMs;
+  /** Figures are measured from here: the injection, or the start of the burst that exposes the fault. */
+  origin: EpochMs;
+  /** An alert that starts later is not counted: revert + grace, or the end of the record. */
+  deadline: EpochMs;
+  /** The burst whose start is the origin, for explaining a negative figure. */
+  exposedBy: string | null;
+}
+
+export function judgeExpectation(
+  expectation: Expectation,
+  window: DetectionWindow,
+  episodes: readonly AlertEpisode[],
+  webhooks: readonly WebhookReceived[],
+): ExpectationAnalysis {
+  const matching = episodes.filter((episode) => matchesExpectation(episode.labels, expectation));
+  const preExisting = matching.filter((episode) => wasActiveAt(episode, window.injectedAt));
+  const detecting = detectingEpisode(matching, window);
+  const notes: string[] = [];
+
+  for (const episode of preExisting) {
+    notes.push(
+      `${formatAlert(episode.labels)} was already ${episode.firing && episode.firing.at <= window.injectedAt ? 'firing' : 'pending'} ` +
+        `at injection (since ${toIso(episode.startedAt)}): not counted as a detection`,
+    );
+  }
+
+  const after = (at: EpochMs | null | undefined) => (at == null ? null : secondsBetween(window.origin, at));
+  const pendingAt = detecting?.pending?.at ?? null;
+  const firingAt = detecting?.firing?.at ?? null;
+  const notification = detecting && firingAt !== null ? firstNotification(detecting, firingAt, webhooks) : null;
+  const firingAfterSeconds = after(firingAt);
+
+  let verdict: Verdict = 'missed';
+  if (firingAt !== null && firingAfterSeconds !== null && firingAt <= window.deadline) {
+    verdict = firingAfterSeconds <= expectation.withinSeconds ? 'detected' : 'late';
+  }
+
+  if (detecting) {
+    notes.push(...detecting.notes);
+    if (firingAt !== null && firingAt > window.deadline) {
+      notes.push(`fired at ${toIso(firingAt)}, ${secondsBetween(window.deadline, firingAt)} s after revert + grace`);
+    } else if (firingAt === null) {
+      notes.push('went pending but never fired');
+    }
+    if (firingAfterSeconds !== null && firingAfterSeconds < 0 && window.exposedBy !== null) {
+      notes.push(`fired before burst ${window.exposedBy}, which exposes the fault, started`);
+    }
+  }
+  if (firingAt !== null && notification === null && webhooks.length > 0) {
+    notes.push('no webhook notification carried this firing');
+  }
+
+  return {
+    alert: expectation.alert,
+    labels: expectation.labels,
+    withinSeconds: expectation.withinSeconds,
+    verdict,
+    pendingAfterSeconds: after(pendingAt),
+    firingAfterSeconds,
+    notifiedAfterSeconds: after(notification),
+    pendingAt,
+    firingAt,
+    notifiedAt: notification,
+    sources: {
+      pending: detecting?.pending?.source ?? null,
+      firing: detecting?.firing?.source ?? null,
+      notified: notification === null ? null : 'webhook',
+    },
+    alertLabels: detecting?.labels ?? null,
+    runbookUrl: runbookUrlFor(expectation, detecting, episodes),
+    preExisting: preExisting.map(toPreExisting),
+    notes,
+  };
+}
+
+/** A fault that was never in place: nothing to measure, but the runbook is still worth a link. */
+export function notInjectedExpectation(
+  expectation: Expectation,
+  episodes: readonly AlertEpisode[],
+): ExpectationAnalysis {
+  return {
+    alert: expectation.alert,
+    labels: expectation.labels,
+    withinSeconds: expectation.withinSeconds,
+    verdict: 'not-injected',
+    pendingAfterSeconds: null,
+    firingAfterSeconds: null,
+    notifiedAfterSeconds: null,
+    pendingAt: null,
+    firingAt: null,
+    notifiedAt: null,
+    sources: { pending: null, firing: null, notified: null },
+    alertLabels: null,
+    runbookUrl: runbookUrlFor(expectation, undefined, episodes),
+    preExisting: [],
+    notes: [],
+  };
+}
+
+/** Active at `at`: started before it and not yet seen gone. */
+export function wasActiveAt(episode: AlertEpisode, at: EpochMs): boolean {
+  return episode.startedAt < at && (episode.endedBy === null || episode.endedBy > at);
+}
+
+/**
+ * The first episode that started while the fault was in place and fired by the deadline; failing
+ * that, the first that started in that span at all (it went pending, or fired too late), so its
+ * figures still show in the report.
+ */
+function detectingEpisode(matching: readonly AlertEpisode[], window: DetectionWindow): AlertEpisode | undefined {
+  const started = matching
+    .filter((episode) => episode.startedAt >= window.injectedAt && episode.startedAt <= window.deadline)
+    .sort((a, b) => a.startedAt - b.startedAt);
+  return started.find((episode) => episode.firing !== null && episode.firing.at <= window.deadline) ?? started[0];
+}
+
+/** The first webhook that carried this firing: same alert, and its startsAt is the episode's. */
+function firstNotification(
+  episode: AlertEpisode,
+  firingAt: EpochMs,
+  webhooks: readonly WebhookReceived[],
+): EpochMs | null {
+  for (const webhook of webhooks) {
+    const carries = webhook.alerts.some(
+      (alert) =>
+        alert.status === 'firing' &&
+        sameAlert(episode.labels, alert.labels) &&
+        Math.abs(parseInstant(alert.startsAt) - firingAt) <= SAME_INSTANT_MS,
+    );
+    if (carries) return parseInstant(webhook.at);
+  }
+  return null;
+}
+
+/**
+ * The alert's `runbook_url` annotation. ALERTS samples carry no annotations, so they come from
+ * the polls and webhooks: the detecting episode's first, then any episode of the same alert.
+ */
+function runbookUrlFor(
+  expectation: Expectation,
+  detecting: AlertEpisode | undefined,
+  episodes: readonly AlertEpisode[],
+): string | null {
+  const fromEpisode = (episode: AlertEpisode | undefined) => episode?.annotations.runbook_url ?? null;
+  return (
+    fromEpisode(detecting) ??
+    fromEpisode(episodes.find((e) => matchesExpectation(e.labels, expectation) && e.annotations.runbook_url)) ??
+    fromEpisode(episodes.find((e) => e.alertname === expectation.alert && e.annotations.runbook_url))
+  );
+}
+
+function toPreExisting(episode: AlertEpisode): PreExistingEpisode {
+  return {
+    labels: episode.labels,
+    startedAt: episode.startedAt,
+    firingAt: episode.firing?.at ?? null,
+    endedBy: episode.endedBy,
+  };
+}

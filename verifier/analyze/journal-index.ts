@@ -1,0 +1,168 @@
+// The journal, sorted into what the analysis asks of it. The journal is append-only and written in
+// order, but nothing here relies on that: polls and samples are sorted by time, and the first event
+// of a kind wins where a fault or a load could (through a bug or a retry) appear twice.
+
+import { UsageError } from '../errors.ts';
+import type { Plan } from '../plan/types.ts';
+import type {
+  AlertmanagerAlertsPolled,
+  AlertsReconciled,
+  FaultInjected,
+  FaultInjectFailed,
+  FaultInjecting,
+  FaultReverted,
+  FaultRevertFailed,
+  JournalEvent,
+  LoadEnded,
+  LoadStarted,
+  ObserveFailed,
+  PrometheusAlertsPolled,
+  RunEnded,
+  RunStarted,
+  WebhookReceived,
+} from '../run/events.ts';
+import { type EpochMs, fromUnixSeconds, parseInstant } from './time.ts';
+
+export interface FaultEvents {
+  injecting?: FaultInjecting;
+  injected?: FaultInjected;
+  injectFailed?: FaultInjectFailed;
+  reverted?: FaultReverted;
+  revertFailed?: FaultRevertFailed;
+}
+
+export interface JournalIndex {
+  runStarted: RunStarted;
+  plan: Plan;
+  runEnded: RunEnded | null;
+  windowStartedAt: EpochMs | null;
+  windowEndedAt: EpochMs | null;
+  /** The latest time the journal speaks about: its last event, or the end of the reconciled range. */
+  endOfRecord: EpochMs;
+  faults: Map<string, FaultEvents>;
+  loadsStarted: LoadStarted[];
+  loadsEnded: LoadEnded[];
+  prometheusPolls: PrometheusAlertsPolled[];
+  alertmanagerPolls: AlertmanagerAlertsPolled[];
+  webhooks: WebhookReceived[];
+  reconciled: AlertsReconciled[];
+  observeFailures: ObserveFailed[];
+  /** Every trace request, [unix ms, 1 ok | 0 failed], sorted by time. */
+  traceSamples: Array<readonly [EpochMs, 0 | 1]>;
+}
+
+export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
+  const runStarted = events.find((event): event is RunStarted => event.kind === 'run.started');
+  if (!runStarted) {
+    throw new UsageError(
+      `invalid journal; reason: expected a run.started event, got ${events.length} events without one`,
+    );
+  }
+
+  const index: JournalIndex = {
+    runStarted,
+    plan: runStarted.plan,
+    runEnded: null,
+    windowStartedAt: null,
+    windowEndedAt: null,
+    endOfRecord: parseInstant(runStarted.at),
+    faults: new Map(),
+    loadsStarted: [],
+    loadsEnded: [],
+    prometheusPolls: [],
+    alertmanagerPolls: [],
+    webhooks: [],
+    reconciled: [],
+    observeFailures: [],
+    traceSamples: [],
+  };
+
+  for (const event of events) {
+    index.endOfRecord = Math.max(index.endOfRecord, parseInstant(event.at));
+    switch (event.kind) {
+      case 'run.ended':
+        index.runEnded ??= event;
+        break;
+      case 'window.started':
+        index.windowStartedAt ??= parseInstant(event.at);
+        break;
+      case 'window.ended':
+        index.windowEndedAt ??= parseInstant(event.at);
+        break;
+      case 'fault.injecting':
+        faultEvents(index, event.fault).injecting ??= event;
+        break;
+      case 'fault.injected':
+        faultEvents(index, event.fault).injected ??= event;
+        break;
+      case 'fault.inject-failed':
+        faultEvents(index, event.fault).injectFailed ??= event;
+        break;
+      case 'fault.reverted':
+        faultEvents(index, event.fault).reverted ??= event;
+        break;
+      case 'fault.revert-failed':
+        faultEvents(index, event.fault).revertFailed ??= event;
+        break;
+      case 'load.started':
+        index.loadsStarted.push(event);
+        break;
+      case 'load.ended':
+        index.loadsEnded.push(event);
+        break;
+      case 'alerts.prometheus':
+        index.prometheusPolls.push(event);
+        break;
+      case 'alerts.alertmanager':
+        index.alertmanagerPolls.push(event);
+        break;
+      case 'webhook.received':
+        index.webhooks.push(event);
+        break;
+      case 'alerts.reconciled':
+        index.reconciled.push(event);
+        index.endOfRecord = Math.max(index.endOfRecord, parseInstant(event.to));
+        break;
+      case 'observe.failed':
+        index.observeFailures.push(event);
+        break;
+      case 'trace.samples':
+        for (const sample of event.samples) index.traceSamples.push(sample);
+        break;
+      default:
+        // run.started, preflight.passed, and kinds added after this was written: nothing to index.
+        break;
+    }
+  }
+
+  const byTime = (a: { at: string }, b: { at: string }) => parseInstant(a.at) - parseInstant(b.at);
+  index.prometheusPolls.sort(byTime);
+  index.alertmanagerPolls.sort(byTime);
+  index.webhooks.sort(byTime);
+  index.traceSamples.sort((a, b) => a[0] - b[0]);
+  for (const record of index.reconciled) {
+    for (const series of [...record.alerts, ...record.forState]) {
+      for (const [seconds] of series.samples) {
+        index.endOfRecord = Math.max(index.endOfRecord, fromUnixSeconds(seconds));
+      }
+    }
+  }
+  return index;
+}
+
+function faultEvents(index: JournalIndex, fault: string): FaultEvents {
+  let found = index.faults.get(fault);
+  if (!found) {
+    found = {};
+    index.faults.set(fault, found);
+  }
+  return found;
+}
+
+/** The window gameday judged: window.started to window.ended, or the run's edges when one is missing. */
+export function windowSpan(index: JournalIndex): { from: EpochMs; to: EpochMs } {
+  return {
+    from: index.windowStartedAt ?? parseInstant(index.runStarted.at),
+    to: index.windowEndedAt ?? index.endOfRecord,
+  };
+}

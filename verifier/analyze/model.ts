@@ -1,0 +1,200 @@
+// What analyzeRun finds in a journal. Times are epoch milliseconds and durations seconds (rounded
+// to 3 decimals); the report renderers turn times into ISO strings. Every figure here can be traced
+// to the journal events it came from, and `sources` says which ones.
+
+import type { Labels } from './labels.ts';
+import type { EpochMs } from './time.ts';
+
+/**
+ * The outcome of one expectation. A `Record<Verdict, …>` wherever verdicts are counted or shown,
+ * so a new verdict (the planned `inconclusive`) does not compile until every renderer handles it.
+ */
+export type Verdict = 'detected' | 'late' | 'missed' | 'not-injected';
+
+export const verdicts: readonly Verdict[] = ['detected', 'late', 'missed', 'not-injected'];
+
+/**
+ * Where a figure came from: Prometheus's own record (`ALERTS`, `ALERTS_FOR_STATE`), a poll of its
+ * `/api/v1/alerts`, a poll of Alertmanager's `/api/v2/alerts`, or a webhook Alertmanager sent.
+ */
+export type EvidenceSource = 'ALERTS' | 'prometheus-api' | 'alertmanager-api' | 'webhook';
+
+export type RunStatus = 'completed' | 'aborted' | 'failed' | 'incomplete';
+
+export interface TimedEvidence {
+  at: EpochMs;
+  source: EvidenceSource;
+}
+
+/** One continuous stretch during which Prometheus held an alert (one label set) pending or firing. */
+export interface AlertEpisode {
+  alertname: string;
+  /** The alert's labels, alertname included, `alertstate` excluded. */
+  labels: Labels;
+  /** When the rule first saw the condition (`activeAt`); equals `firing` for `for: 0` rules. */
+  pending: TimedEvidence | null;
+  /** When the alert fired (Prometheus `FiredAt` = Alertmanager `startsAt`); null if it never did. */
+  firing: TimedEvidence | null;
+  /** The earlier of pending and firing. */
+  startedAt: EpochMs;
+  /** The latest moment it is known to have been active. */
+  lastSeenAt: EpochMs;
+  /** By when it was seen gone (the next evaluation or poll); null if still active when the record ends. */
+  endedBy: EpochMs | null;
+  annotations: Labels;
+  /** `ALERTS` when Prometheus's record holds the episode; `polls` when only the API polls saw it. */
+  record: 'ALERTS' | 'polls';
+  /** Disagreements between sources, in words, for the report. */
+  notes: string[];
+}
+
+export interface RunAnalysis {
+  plan: PlanSummary;
+  run: RunInfo;
+  faults: FaultAnalysis[];
+  bursts: BurstAnalysis[];
+  trace: TraceTotals;
+  unexpectedAlerts: UnexpectedAlert[];
+  monitoring: MonitoringEvidence;
+}
+
+export interface PlanSummary {
+  name: string;
+  file: string;
+  graceSeconds: number;
+  watchdog: string | null;
+}
+
+export interface RunInfo {
+  id: string;
+  gamedayVersion: string;
+  startedAt: EpochMs;
+  endedAt: EpochMs | null;
+  /** `incomplete` when the journal has no `run.ended`: gameday crashed or was killed. */
+  status: RunStatus;
+  reason: string | null;
+  windowStartedAt: EpochMs | null;
+  windowEndedAt: EpochMs | null;
+}
+
+export type InjectionStatus = 'injected' | 'inject-failed' | 'never-injected';
+
+export interface FaultAnalysis {
+  name: string;
+  description: string | null;
+  injection: InjectionStatus;
+  /** When the fault was in place (the injector completed). */
+  injectedAt: EpochMs | null;
+  injectError: string | null;
+  revertedAt: EpochMs | null;
+  revertError: string | null;
+  /** The origin of every figure: the injection, or the start of the burst that exposes the fault. */
+  measuredFrom: EpochMs | null;
+  /** The burst whose start is the origin, when it is. */
+  measuredFromBurst: string | null;
+  /** The last moment an alert still counts for this fault: revert + grace, or the end of the record. */
+  deadline: EpochMs | null;
+  expectations: ExpectationAnalysis[];
+  impact: FaultImpact | null;
+  /** What a reader should know about how this fault was measured, in words. */
+  notes: string[];
+}
+
+export interface ExpectationAnalysis {
+  alert: string;
+  /** The plan's extra label matchers. */
+  labels: Labels;
+  withinSeconds: number;
+  verdict: Verdict;
+  pendingAfterSeconds: number | null;
+  firingAfterSeconds: number | null;
+  notifiedAfterSeconds: number | null;
+  pendingAt: EpochMs | null;
+  firingAt: EpochMs | null;
+  notifiedAt: EpochMs | null;
+  sources: FigureSources;
+  /** Full labels of the episode the figures come from. */
+  alertLabels: Labels | null;
+  runbookUrl: string | null;
+  /** Matching episodes already active at injection: reported, never a detection. */
+  preExisting: PreExistingEpisode[];
+  notes: string[];
+}
+
+export interface FigureSources {
+  pending: EvidenceSource | null;
+  firing: EvidenceSource | null;
+  notified: 'webhook' | null;
+}
+
+export interface PreExistingEpisode {
+  labels: Labels;
+  startedAt: EpochMs;
+  firingAt: EpochMs | null;
+  endedBy: EpochMs | null;
+}
+
+/** What the trace (1 req/s for the whole window) saw between injection and revert + grace. */
+export interface FaultImpact {
+  from: EpochMs;
+  to: EpochMs;
+  totalRequests: number;
+  failedRequests: number;
+  impactStartedAt: EpochMs | null;
+  /** The first success after the last failure in the span. */
+  restoredAt: EpochMs | null;
+  /** From the first failure to restoration (or to the last trace sample, if never restored). */
+  impactSeconds: number | null;
+  /** restoredAt − revertedAt, never negative; null if never restored or never reverted. */
+  timeToRestoreSeconds: number | null;
+}
+
+export interface TraceTotals {
+  totalRequests: number;
+  failedRequests: number;
+  /** Null when the trace recorded nothing. */
+  successRatio: number | null;
+}
+
+export type BurstStatus = 'completed' | 'failed' | 'running' | 'not-started';
+
+export interface BurstAnalysis {
+  name: string;
+  status: BurstStatus;
+  startedAt: EpochMs | null;
+  endedAt: EpochMs | null;
+  requestedRate: number;
+  durationSeconds: number;
+  vus: number | null;
+  achievedRate: number | null;
+  iterations: number | null;
+  droppedIterations: number | null;
+  /** Dropped iterations over the iterations k6 was asked to start. */
+  droppedRatio: number | null;
+  httpReqFailedRate: number | null;
+  p95Ms: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  error: string | null;
+}
+
+export interface UnexpectedAlert {
+  alertname: string;
+  labels: Labels;
+  episodes: number;
+  firstStartedAt: EpochMs;
+  /** Whether any of its episodes fired (or only went pending). */
+  fired: boolean;
+  /** Faults in place (injected, not yet past revert + grace) when one of its episodes started. */
+  duringFaults: string[];
+}
+
+/** How well gameday could see the monitoring, for judging the evidence. */
+export interface MonitoringEvidence {
+  /** Did the journal hold Prometheus's own record (`alerts.reconciled`)? */
+  reconciled: boolean;
+  prometheusPolls: number;
+  alertmanagerPolls: number;
+  webhooks: number;
+  observeFailures: { prometheus: number; alertmanager: number; webhook: number };
+}

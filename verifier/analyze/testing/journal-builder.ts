@@ -1,0 +1,290 @@
+// Small builders for journals in tests. Times are seconds after T0, so a test reads like the
+// schedule it describes: inject at 60, ALERTS pending from 65, firing from 75, revert at 180.
+
+import type { Expectation, FaultSpec, Plan } from '../../plan/types.ts';
+import type {
+  AmAlert,
+  JournalEvent,
+  LoadResult,
+  PromAlert,
+  RunEnded,
+  SeriesSamples,
+  WebhookAlert,
+} from '../../run/events.ts';
+
+/** The journals' t=0, on a Prometheus-like evaluation phase so times look like real ones. */
+export const T0 = Date.parse('2026-11-23T02:00:00.000Z');
+
+/** ISO time `seconds` after T0. */
+export function at(seconds: number): string {
+  return new Date(T0 + Math.round(seconds * 1000)).toISOString();
+}
+
+/** Unix seconds `seconds` after T0, as Prometheus writes sample timestamps. */
+export function unix(seconds: number): number {
+  return T0 / 1000 + seconds;
+}
+
+export function expectAlert(alert: string, withinSeconds: number, labels: Record<string, string> = {}): Expectation {
+  return { alert, labels, withinSeconds };
+}
+
+export function faultSpec(
+  name: string,
+  options: Partial<Omit<FaultSpec, 'name'>> & { expect: Expectation[] },
+): FaultSpec {
+  return {
+    name,
+    atSeconds: 60,
+    durationSeconds: 120,
+    inject: { kind: 'exec', command: ['true'], shell: false, env: {}, timeoutSeconds: 10 },
+    revert: { kind: 'exec', command: ['true'], shell: false, env: {}, timeoutSeconds: 10 },
+    ...options,
+  };
+}
+
+export function testPlan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    version: 1,
+    name: 'demo game day',
+    file: '/repo/examples/demo/plan.yaml',
+    window: { durationSeconds: 600, baselineTimeoutSeconds: 60, graceSeconds: 60 },
+    target: { baseUrl: 'http://127.0.0.1:18080' },
+    monitoring: {
+      prometheus: { url: 'http://127.0.0.1:19090' },
+      alertmanager: { url: 'http://127.0.0.1:19093' },
+      webhookListen: '127.0.0.1:19095',
+      watchdog: 'Watchdog',
+      pollIntervalSeconds: 2,
+    },
+    trace: { rate: 1, script: 'traces/trace.ts' },
+    bursts: [],
+    faults: [],
+    allowedTargets: [],
+    ...overrides,
+  };
+}
+
+/** One ALERTS episode: evaluations every `every` seconds, pending then firing, up to `last`. */
+export interface EpisodeSpec {
+  labels: Record<string, string>;
+  /** First pending evaluation; omit for a `for: 0` rule (firing at once). */
+  pending?: number;
+  /** First firing evaluation; null if it never fired. */
+  firing: number | null;
+  /** Last evaluation that saw it. */
+  last: number;
+  every?: number;
+}
+
+export class JournalBuilder {
+  readonly events: JournalEvent[] = [];
+  readonly plan: Plan;
+  private readonly alertSeries = new Map<string, SeriesSamples>();
+  private readonly forStateSeries = new Map<string, SeriesSamples>();
+
+  constructor(plan: Plan, runId = 'run-20261123-020000') {
+    this.plan = plan;
+    this.events.push({ kind: 'run.started', at: at(-30), runId, plan, gamedayVersion: '0.1.0', pid: 4242 });
+  }
+
+  windowStarted(seconds = 0): this {
+    return this.push({ kind: 'window.started', at: at(seconds) });
+  }
+
+  windowEnded(seconds: number): this {
+    return this.push({ kind: 'window.ended', at: at(seconds) });
+  }
+
+  runEnded(seconds: number, status: RunEnded['status'] = 'completed', reason?: string): this {
+    return this.push({ kind: 'run.ended', at: at(seconds), status, ...(reason ? { reason } : {}) });
+  }
+
+  injecting(fault: string, seconds: number): this {
+    return this.push({ kind: 'fault.injecting', at: at(seconds), fault });
+  }
+
+  injected(fault: string, seconds: number): this {
+    return this.push({ kind: 'fault.injected', at: at(seconds), fault, startedAt: at(seconds - 0.2) });
+  }
+
+  injectFailed(fault: string, seconds: number, error = 'exit code 1: connection refused'): this {
+    return this.push({ kind: 'fault.inject-failed', at: at(seconds), fault, error });
+  }
+
+  reverted(fault: string, seconds: number): this {
+    return this.push({
+      kind: 'fault.reverted',
+      at: at(seconds),
+      fault,
+      startedAt: at(seconds - 0.2),
+      reason: 'scheduled',
+    });
+  }
+
+  revertFailed(fault: string, seconds: number, error = 'exit code 1'): this {
+    return this.push({ kind: 'fault.revert-failed', at: at(seconds), fault, error });
+  }
+
+  burst(name: string, seconds: number, durationSeconds: number, result: Partial<LoadResult> | null = {}): this {
+    const rate = result?.requestedRate ?? 2000;
+    this.push({
+      kind: 'load.started',
+      at: at(seconds),
+      role: 'burst',
+      name,
+      pid: 5000,
+      requestedRate: rate,
+      durationSeconds,
+      vus: 200,
+    });
+    if (result === null) return this;
+    return this.push({
+      kind: 'load.ended',
+      at: at(seconds + durationSeconds + 1),
+      role: 'burst',
+      name,
+      exitCode: 0,
+      signal: null,
+      result: {
+        requestedRate: rate,
+        durationSeconds,
+        iterations: rate * durationSeconds,
+        achievedRate: rate,
+        droppedIterations: 0,
+        httpReqs: rate * durationSeconds,
+        httpReqFailedRate: 0,
+        httpReqDurationP95Ms: 12.5,
+        ...result,
+      },
+    });
+  }
+
+  /** Adds an episode's samples to the record a later `reconciled()` writes. */
+  alertEpisode(spec: EpisodeSpec): this {
+    const every = spec.every ?? 5;
+    const start = spec.pending ?? spec.firing;
+    if (start === null || start === undefined) throw new Error('an episode needs a pending or a firing start');
+    const activeAt = Math.floor(unix(start));
+    for (let s = start; s <= spec.last + 1e-9; s += every) {
+      const state = spec.firing !== null && s >= spec.firing - 1e-9 ? 'firing' : 'pending';
+      this.sample(this.alertSeries, { __name__: 'ALERTS', ...spec.labels, alertstate: state }, [unix(s), 1]);
+      this.sample(this.forStateSeries, { __name__: 'ALERTS_FOR_STATE', ...spec.labels }, [unix(s), activeAt]);
+    }
+    return this;
+  }
+
+  /** Writes Prometheus's record of every `alertEpisode()` so far. */
+  reconciled(seconds: number, from = -30): this {
+    return this.push({
+      kind: 'alerts.reconciled',
+      at: at(seconds),
+      from: at(from),
+      to: at(seconds),
+      alerts: [...this.alertSeries.values()],
+      forState: [...this.forStateSeries.values()],
+    });
+  }
+
+  prometheusPoll(
+    seconds: number,
+    alerts: Array<{
+      labels: Record<string, string>;
+      activeAt: number;
+      state?: PromAlert['state'];
+      annotations?: Record<string, string>;
+    }>,
+  ): this {
+    return this.push({
+      kind: 'alerts.prometheus',
+      at: at(seconds),
+      alerts: alerts.map((alert) => ({
+        labels: alert.labels,
+        annotations: alert.annotations ?? {},
+        state: alert.state ?? 'firing',
+        activeAt: at(alert.activeAt),
+      })),
+    });
+  }
+
+  alertmanagerPoll(
+    seconds: number,
+    alerts: Array<{ labels: Record<string, string>; startsAt: number; annotations?: Record<string, string> }>,
+  ): this {
+    return this.push({
+      kind: 'alerts.alertmanager',
+      at: at(seconds),
+      alerts: alerts.map(
+        (alert): AmAlert => ({
+          labels: alert.labels,
+          annotations: alert.annotations ?? {},
+          startsAt: at(alert.startsAt),
+          fingerprint: 'fp',
+          state: 'active',
+        }),
+      ),
+    });
+  }
+
+  webhook(
+    seconds: number,
+    alerts: Array<{
+      labels: Record<string, string>;
+      startsAt: number;
+      status?: WebhookAlert['status'];
+      endsAt?: number;
+      annotations?: Record<string, string>;
+    }>,
+  ): this {
+    return this.push({
+      kind: 'webhook.received',
+      at: at(seconds),
+      receiver: 'gameday',
+      status: alerts.some((alert) => (alert.status ?? 'firing') === 'firing') ? 'firing' : 'resolved',
+      groupKey: '{}:{}',
+      alerts: alerts.map((alert) => ({
+        status: alert.status ?? 'firing',
+        labels: alert.labels,
+        annotations: alert.annotations ?? {},
+        startsAt: at(alert.startsAt),
+        endsAt: alert.endsAt === undefined ? '0001-01-01T00:00:00Z' : at(alert.endsAt),
+        fingerprint: 'fp',
+      })),
+    });
+  }
+
+  /** One trace request a second from `from` to `to` (inclusive); `failing(s)` marks failures. */
+  trace(from: number, to: number, failing: (seconds: number) => boolean = () => false): this {
+    const samples: Array<[number, 0 | 1]> = [];
+    for (let s = from; s <= to; s++) samples.push([T0 + s * 1000 + 250, failing(s) ? 0 : 1]);
+    return this.push({ kind: 'trace.samples', at: at(to + 1), samples });
+  }
+
+  observeFailed(seconds: number, source: 'prometheus' | 'alertmanager' | 'webhook', error = 'ECONNREFUSED'): this {
+    return this.push({ kind: 'observe.failed', at: at(seconds), source, error });
+  }
+
+  push(event: JournalEvent): this {
+    this.events.push(event);
+    return this;
+  }
+
+  build(): JournalEvent[] {
+    return [...this.events];
+  }
+
+  private sample(into: Map<string, SeriesSamples>, labels: Record<string, string>, sample: [number, number]): void {
+    const key = JSON.stringify(Object.entries(labels).sort());
+    const series = into.get(key) ?? { labels, samples: [] };
+    series.samples.push(sample);
+    into.set(key, series);
+  }
+}
+
+/** A journal file: one JSON event a line, as the orchestrator writes runs/<id>/journal.jsonl. */
+export function parseJournal(text: string): JournalEvent[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as JournalEvent);
+}

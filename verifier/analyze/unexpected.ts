@@ -1,0 +1,51 @@
+// Alerts nobody expected: episodes inside the window that match no expectation of any fault.
+// They are either collateral damage of a fault (worth a line in the post-mortem) or noise.
+
+import type { FaultSpec } from '../plan/types.ts';
+import { labelKey, matchesExpectation } from './labels.ts';
+import type { AlertEpisode, UnexpectedAlert } from './model.ts';
+import type { EpochMs } from './time.ts';
+
+export interface FaultSpan {
+  name: string;
+  /** Injected; null when it never was. */
+  from: EpochMs | null;
+  /** Revert + grace, or the end of the record. */
+  to: EpochMs | null;
+}
+
+export function unexpectedAlerts(
+  episodes: readonly AlertEpisode[],
+  faults: readonly FaultSpec[],
+  spans: readonly FaultSpan[],
+  window: { from: EpochMs; to: EpochMs },
+  watchdog: string | null,
+): UnexpectedAlert[] {
+  const expectations = faults.flatMap((fault) => fault.expect);
+  const byLabels = new Map<string, UnexpectedAlert>();
+  for (const episode of episodes) {
+    if (episode.alertname === watchdog) continue;
+    if (episode.startedAt < window.from || episode.startedAt > window.to) continue;
+    if (expectations.some((expectation) => matchesExpectation(episode.labels, expectation))) continue;
+
+    const key = labelKey(episode.labels);
+    const entry = byLabels.get(key) ?? {
+      alertname: episode.alertname,
+      labels: episode.labels,
+      episodes: 0,
+      firstStartedAt: episode.startedAt,
+      fired: false,
+      duringFaults: [],
+    };
+    entry.episodes += 1;
+    entry.firstStartedAt = Math.min(entry.firstStartedAt, episode.startedAt);
+    entry.fired ||= episode.firing !== null;
+    for (const span of spans) {
+      const inPlace =
+        span.from !== null && span.to !== null && episode.startedAt >= span.from && episode.startedAt <= span.to;
+      if (inPlace && !entry.duringFaults.includes(span.name)) entry.duringFaults.push(span.name);
+    }
+    byLabels.set(key, entry);
+  }
+  return [...byLabels.values()].sort((a, b) => a.firstStartedAt - b.firstStartedAt);
+}
