@@ -128,6 +128,11 @@ describe('valid plans', () => {
     expect(plan.allowedTargets).toEqual(['api.staging.internal']);
   });
 
+  test('anchors and aliases may share an injector between faults', () => {
+    const text = minimal().replace('inject: { exec: { command: [bash, x.sh] } }', 'inject: &kill { exec: { command: [bash, x.sh] } }').replace('revert: none', 'revert: *kill');
+    expect(parsePlan(text, 'plan.yaml').faults[0]?.revert).toMatchObject({ kind: 'exec', command: ['bash', 'x.sh'] });
+  });
+
   test('a byte-order mark and CRLF line endings are fine', () => {
     expect(parsePlan(`\uFEFF${minimal().replace(/\n/g, '\r\n')}`, 'plan.yaml').name).toBe('demo');
   });
@@ -163,6 +168,19 @@ describe('files that cannot be read', () => {
   test('NUL characters in text handed to parsePlan are refused with their position', () => {
     const error = thrownBy(() => parsePlan('version: 1\nname: x\0\n', 'plan.yaml'));
     expect(error.diagnostics[0]).toMatchObject({ line: 2, column: 8, path: '' });
+  });
+});
+
+describe('hostile YAML', () => {
+  test('aliases that expand without bound are refused as a plan problem', () => {
+    const layers = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let layer = 1; layer < 9; layer++) {
+      const previous = String.fromCharCode(96 + layer);
+      const name = String.fromCharCode(97 + layer);
+      layers.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+    }
+    const error = thrownBy(() => parsePlan(`${layers.join('\n')}\n`, 'plan.yaml'));
+    expect(error.diagnostics[0]?.message).toMatch(/^cannot expand the YAML: .*alias/i);
   });
 });
 

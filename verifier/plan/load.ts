@@ -8,10 +8,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { type Diagnostic, PlanError } from './diagnostics.ts';
-import { type Finding, START_HINT } from './finding.ts';
+import { START_HINT } from './finding.ts';
 import { schemaFindings } from './schema-check.ts';
 import { semanticFindings } from './semantic-check.ts';
-import { formatPath, type Locate, locator, type PathSegment, type Position } from './source.ts';
+import { formatPath, locator, type PathSegment, type Position } from './source.ts';
 import { toPlan } from './to-plan.ts';
 import type { Plan } from './types.ts';
 
@@ -51,50 +51,25 @@ export async function loadPlan(file: string, options: LoadOptions = {}): Promise
  */
 export function parsePlan(text: string, file: string, options: ParseOptions = {}): Plan {
   const absoluteFile = resolve(options.cwd ?? process.cwd(), file);
-  const diagnostic = (position: Position, path: string, message: string, hint: string): Diagnostic => ({
-    file,
-    line: position.line,
-    column: position.column,
-    path,
-    message,
-    hint,
-  });
+  const at: DiagnosticAt = (position, path, message, hint) => ({ file, ...position, path, message, hint });
 
   const nul = text.indexOf('\0');
   if (nul >= 0) {
-    throw new PlanError(file, [
-      diagnostic(positionAt(text, nul), '', 'this is a binary file (it contains NUL bytes), not a YAML plan', 'give the path of a .yaml plan'),
-    ]);
+    throw new PlanError(file, [at(positionAt(text, nul), '', 'this is a binary file (it contains NUL bytes), not a YAML plan', 'give the path of a .yaml plan')]);
   }
 
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const syntax: Diagnostic[] = [];
-  for (const problem of [...document.errors, ...document.warnings]) {
-    const position = linePosition(lines, syntaxOffset(document, problem.code, problem.pos[0]));
-    // One YAML mistake often trips several parser checks at the same spot; the first says it.
-    if (syntax.some((seen) => seen.line === position.line && seen.column === position.column)) continue;
-    syntax.push(diagnostic(position, '', `invalid YAML: ${syntaxMessage(problem.code, problem.message)}`, syntaxHint(problem.code)));
-  }
-  for (const offset of unresolvedAliases(document)) {
-    syntax.push(
-      diagnostic(linePosition(lines, offset), '', 'invalid YAML: an alias refers to an anchor that is not defined before it', 'define `&name` before using `*name`'),
-    );
-  }
+  const syntax = syntaxDiagnostics(document, lines, at);
   if (syntax.length > 0) throw new PlanError(file, inFileOrder(syntax));
-
-  if (document.contents === null) {
-    throw new PlanError(file, [diagnostic({ line: 1, column: 1 }, '', 'the plan is empty', START_HINT)]);
-  }
+  if (document.contents === null) throw new PlanError(file, [at({ line: 1, column: 1 }, '', 'the plan is empty', START_HINT)]);
 
   let data: unknown;
   try {
     data = document.toJS();
   } catch (error) {
-    // Anchors and aliases can expand without bound ("billion laughs"); yaml refuses, and so do we.
-    throw new PlanError(file, [diagnostic({ line: 1, column: 1 }, '', `cannot read the YAML: ${String(error)}`, 'use fewer aliases')], {
-      cause: error,
-    });
+    // Aliases can expand without bound ("billion laughs"); yaml refuses past a limit, and so do we.
+    throw new PlanError(file, [at({ line: 1, column: 1 }, '', `cannot expand the YAML: ${String(error)}`, 'use fewer aliases')], { cause: error });
   }
 
   const fromSchema = schemaFindings(data);
@@ -105,17 +80,27 @@ export function parsePlan(text: string, file: string, options: ParseOptions = {}
   const findings = [...fromSchema, ...fromRules];
   if (findings.length > 0) {
     const locate = locator(document, lines);
-    throw new PlanError(file, inFileOrder(findings.map((finding) => positioned(finding, locate, diagnostic))));
+    const located = findings.map(({ path, anchor, message, hint }) => at(locate(path, anchor), formatPath(path), message, hint));
+    throw new PlanError(file, inFileOrder(located));
   }
   return toPlan(data, absoluteFile, options.repoRoot ?? REPO_ROOT);
 }
 
-function positioned(
-  finding: Finding,
-  locate: Locate,
-  diagnostic: (position: Position, path: string, message: string, hint: string) => Diagnostic,
-): Diagnostic {
-  return diagnostic(locate(finding.path, finding.anchor), formatPath(finding.path), finding.message, finding.hint);
+type DiagnosticAt = (position: Position, path: string, message: string, hint: string) => Diagnostic;
+
+function syntaxDiagnostics(document: Document, lines: LineCounter, at: DiagnosticAt): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const problem of [...document.errors, ...document.warnings]) {
+    const position = linePosition(lines, syntaxOffset(document, problem.code, problem.pos[0]));
+    // One YAML mistake often trips several parser checks at the same spot; the first says it.
+    if (diagnostics.some((seen) => seen.line === position.line && seen.column === position.column)) continue;
+    diagnostics.push(at(position, '', `invalid YAML: ${syntaxMessage(problem.code, problem.message)}`, syntaxHint(problem.code)));
+  }
+  for (const offset of unresolvedAliases(document)) {
+    const message = 'invalid YAML: an alias refers to an anchor that is not defined before it';
+    diagnostics.push(at(linePosition(lines, offset), '', message, 'define `&name` before using `*name`'));
+  }
+  return diagnostics;
 }
 
 /** The bytes as text, or a PlanError when they are not UTF-8 text. */

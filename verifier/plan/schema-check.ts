@@ -19,125 +19,133 @@ function definitionOf(schemaObject: unknown): string | undefined {
 /** Every way `data` departs from the schema, one finding per mistake. */
 export function schemaFindings(data: unknown): Finding[] {
   if (validate(data)) return [];
-  const errors = validate.errors ?? [];
-  const findings = errors.flatMap((error) => explain(error, errors, data));
-  return dropMissingKeysExplainedByTypos(findings);
+  const errors = withoutEchoes(validate.errors ?? []);
+  const typos = typoTargets(errors);
+  return errors
+    .filter((error) => !(error.keyword === 'required' && typos.has(`${error.instancePath}/${String(error.params.missingProperty)}`)))
+    .map((error) => explain(error, data));
 }
 
-function explain(error: ErrorObject, all: readonly ErrorObject[], root: unknown): Finding[] {
-  const path = pointerToPath(error.instancePath);
+/**
+ * Ajv reports some mistakes more than once. A bad label name comes back from inside
+ * `propertyNames` and from `propertyNames` itself: keep the latter. A value that fits none of
+ * several alternatives (`revert: none` or an injector) comes back with every alternative's
+ * complaints: a mapping meant the injector form, so keep only that form's; any other value is
+ * one mistake, reported by the `anyOf` error alone.
+ */
+function withoutEchoes(errors: readonly ErrorObject[]): ErrorObject[] {
+  return errors.filter((error) => {
+    if (error.propertyName !== undefined) return false;
+    const alternatives = errors.find(
+      (candidate) =>
+        candidate.keyword === 'anyOf' &&
+        (error.instancePath === candidate.instancePath || error.instancePath.startsWith(`${candidate.instancePath}/`)),
+    );
+    if (alternatives === undefined) return true;
+    if (!isRecord(alternatives.data)) return error === alternatives;
+    const sameValue = error.instancePath === alternatives.instancePath;
+    return !(sameValue && (error.keyword === 'anyOf' || error.keyword === 'const'));
+  });
+}
+
+/**
+ * `durration: 4m` is both an unknown key and a missing `duration`; the unknown key, with its
+ * "did you mean", says it all. The pointers of required keys a typo stands in for.
+ */
+function typoTargets(errors: readonly ErrorObject[]): Set<string> {
+  const targets = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword !== 'additionalProperties') continue;
+    const suggestion = closest(String(error.params.additionalProperty), allowedKeys(error.parentSchema));
+    if (suggestion !== undefined) targets.add(`${error.instancePath}/${suggestion}`);
+  }
+  return targets;
+}
+
+function explain(error: ErrorObject, root: unknown): Finding {
+  const path = pointerToPath(error.instancePath, root);
   const key = path.at(-1);
   const name = nameOf(path);
   const { data, params, parentSchema } = error;
   const description = describe(parentSchema);
 
-  // Inside propertyNames: reported once, by the propertyNames error itself.
-  if (error.propertyName !== undefined) return [];
-  // Alternatives (`revert: none` or an injector). Ajv reports every alternative's complaints;
-  // a mapping meant the injector form, so only its complaints count; any other value gets one
-  // finding for the whole value.
-  const alternatives = enclosingAnyOf(error, all);
-  if (alternatives !== undefined) {
-    if (!isRecord(alternatives.data)) {
-      if (error !== alternatives) return [];
-      return [
-        {
-          path,
-          message: data === null ? `${name} is empty` : `${show(data)} is not a valid ${name}`,
-          hint: key === 'revert' ? 'write `none` for a fault that needs no revert, or an injector: { http: … } or { exec: … }' : description,
-        },
-      ];
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const property = isRecord(parentSchema) && isRecord(parentSchema.properties) ? parentSchema.properties[missing] : undefined;
+      const what = describe(property);
+      return {
+        path: [...path, missing],
+        message: `missing \`${missing}\``,
+        hint:
+          missing === 'revert'
+            ? 'add `revert:` with an http or exec injector, or `revert: none` if the fault needs no revert'
+            : `add \`${missing}:\`${what === '' ? '' : ` (${lowerFirst(what)})`}`,
+      };
     }
-    const sameValue = error.instancePath === alternatives.instancePath;
-    if (sameValue && (error.keyword === 'anyOf' || error.keyword === 'const')) return [];
-  }
-  return explainPlain();
-
-  function explainPlain(): Finding[] {
-    switch (error.keyword) {
-      case 'required': {
-        const missing = String(params.missingProperty);
-        const property = isRecord(parentSchema) && isRecord(parentSchema.properties) ? parentSchema.properties[missing] : undefined;
-        const what = describe(property);
-        return [
-          {
-            path: [...path, missing],
-            message: `missing \`${missing}\``,
-            hint:
-              missing === 'revert'
-                ? 'add `revert:` with an http or exec injector, or `revert: none` if the fault needs no revert'
-                : `add \`${missing}:\`${what === '' ? '' : ` (${lowerFirst(what)})`}`,
-          },
-        ];
-      }
-      case 'additionalProperties': {
-        const unknown = String(params.additionalProperty);
-        const allowed = isRecord(parentSchema) && isRecord(parentSchema.properties) ? Object.keys(parentSchema.properties) : [];
-        const suggestion = closest(unknown, allowed);
-        return [
-          {
-            path: [...path, unknown],
-            anchor: 'key',
-            message: `unknown key \`${unknown}\``,
-            hint: suggestion === undefined ? `expected one of: ${allowed.join(', ')}` : `did you mean \`${suggestion}\`?`,
-          },
-        ];
-      }
-      case 'propertyNames': {
-        const label = String(params.propertyName);
-        return [
-          {
-            path: [...path, label],
-            anchor: 'key',
-            message: `${JSON.stringify(label)} is not a valid label name`,
-            hint: 'label names use letters, digits and underscores, and do not start with a digit',
-          },
-        ];
-      }
-      case 'type':
-        return [typeFinding(path, name, data, String(params.type), parentSchema, root)];
-      case 'pattern':
-        return [patternFinding(path, data, definitionOf(parentSchema))];
-      case 'const':
-        return [
-          {
-            path,
-            message: `${name} must be ${show(params.allowedValue)}, got ${show(data)}`,
-            hint: key === 'version' ? 'this gameday reads version 1 plans; write `version: 1`' : description,
-          },
-        ];
-      case 'enum': {
-        const allowed = (params.allowedValues as unknown[]).map(String);
-        const suggestion = typeof data === 'string' ? closest(data, allowed) : undefined;
-        return [
-          {
-            path,
-            message: `${show(data)} is not one of the allowed values for ${name}`,
-            hint: suggestion === undefined ? `use one of: ${allowed.join(', ')}` : `did you mean ${suggestion}?`,
-          },
-        ];
-      }
-      case 'minItems':
-        return [{ path, message: `${name} is empty`, hint: emptyListHint(key, description) }];
-      case 'minLength':
-        return [{ path, message: `${name} is an empty string`, hint: 'give a value, or remove it' }];
-      case 'exclusiveMinimum':
-        return [{ path, message: `${name} must be greater than ${params.limit}, got ${show(data)}`, hint: `give a number greater than ${params.limit}` }];
-      case 'minimum':
-        return [{ path, message: `${name} must be at least ${params.limit}, got ${show(data)}`, hint: `give a number of at least ${params.limit}` }];
-      case 'minProperties':
-        return [{ path, message: `${name} names no injector`, hint: 'give exactly one of `http:` or `exec:`' }];
-      case 'maxProperties':
-        return [
-          {
-            path,
-            message: `${name} has more than one injector`,
-            hint: 'give exactly one of `http:` or `exec:`; to do two things, use an exec script that does both',
-          },
-        ];
-      default:
-        return [{ path, message: `${name} ${error.message ?? 'is invalid'}`, hint: description }];
+    case 'additionalProperties': {
+      const unknown = String(params.additionalProperty);
+      const allowed = allowedKeys(parentSchema);
+      const suggestion = closest(unknown, allowed);
+      return {
+        path: [...path, unknown],
+        anchor: 'key',
+        message: `unknown key \`${unknown}\``,
+        hint: suggestion === undefined ? `expected one of: ${allowed.join(', ')}` : `did you mean \`${suggestion}\`?`,
+      };
     }
+    case 'propertyNames': {
+      const label = String(params.propertyName);
+      return {
+        path: [...path, label],
+        anchor: 'key',
+        message: `${JSON.stringify(label)} is not a valid label name`,
+        hint: 'label names use letters, digits and underscores, and do not start with a digit',
+      };
+    }
+    case 'anyOf':
+      return {
+        path,
+        message: data === null ? `${name} is empty` : `${show(data)} is not a valid ${name}`,
+        hint: key === 'revert' ? 'write `none` for a fault that needs no revert, or an injector: { http: … } or { exec: … }' : description,
+      };
+    case 'type':
+      return typeFinding(path, name, data, String(params.type), parentSchema, root);
+    case 'pattern':
+      return patternFinding(path, data, definitionOf(parentSchema));
+    case 'const':
+      return {
+        path,
+        message: `${name} must be ${show(params.allowedValue)}, got ${show(data)}`,
+        hint: key === 'version' ? 'this gameday reads version 1 plans; write `version: 1`' : description,
+      };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const suggestion = typeof data === 'string' ? closest(data, allowed) : undefined;
+      return {
+        path,
+        message: `${show(data)} is not one of the allowed values for ${name}`,
+        hint: suggestion === undefined ? `use one of: ${allowed.join(', ')}` : `did you mean ${suggestion}?`,
+      };
+    }
+    case 'minItems':
+      return { path, message: `${name} is empty`, hint: emptyListHint(key, description) };
+    case 'minLength':
+      return { path, message: `${name} is an empty string`, hint: 'give a value, or remove it' };
+    case 'exclusiveMinimum':
+      return { path, message: `${name} must be greater than ${params.limit}, got ${show(data)}`, hint: `give a number greater than ${params.limit}` };
+    case 'minimum':
+      return { path, message: `${name} must be at least ${params.limit}, got ${show(data)}`, hint: `give a number of at least ${params.limit}` };
+    case 'minProperties':
+      return { path, message: `${name} names no injector`, hint: 'give exactly one of `http:` or `exec:`' };
+    case 'maxProperties':
+      return {
+        path,
+        message: `${name} has more than one injector`,
+        hint: 'give exactly one of `http:` or `exec:`; to do two things, use an exec script that does both',
+      };
+    default:
+      return { path, message: `${name} ${error.message ?? 'is invalid'}`, hint: description };
   }
 }
 
@@ -168,7 +176,7 @@ function typeFinding(
   if (expected === 'integer' && typeof data === 'number') {
     return { path, message, hint: `give a whole number, e.g. ${Math.max(1, Math.round(data))}` };
   }
-  const keys = isRecord(parentSchema) && isRecord(parentSchema.properties) ? Object.keys(parentSchema.properties) : [];
+  const keys = allowedKeys(parentSchema);
   if (keys.length > 0) return { path, message, hint: `give a mapping with the keys ${keys.join(', ')}` };
   const description = describe(parentSchema);
   return { path, message, hint: description === '' ? `give ${wanted}` : `give ${wanted}: ${lowerFirst(description)}` };
@@ -210,7 +218,7 @@ function patternFinding(path: PathSegment[], data: unknown, definition: string |
 }
 
 /** What to write instead of a malformed duration, guessing the mistake from its shape. */
-export function durationHint(data: unknown): string {
+function durationHint(data: unknown): string {
   if (data === null || data === undefined) return 'write a duration such as 30s';
   const text = typeof data === 'number' ? String(data) : typeof data === 'string' ? data.trim() : '';
   if (/^\d+$/.test(text)) return `give a unit: write ${text}s (units ms, s, m, h, d)`;
@@ -234,38 +242,19 @@ function emptyListHint(key: PathSegment | undefined, description: string): strin
   }
 }
 
-/**
- * An alternative (anyOf) that failed at or above this error's path. Ajv reports every
- * alternative's complaints; we keep only those of the alternative the value was meant for.
- */
-function enclosingAnyOf(error: ErrorObject, all: readonly ErrorObject[]): ErrorObject | undefined {
-  return all.find(
-    (candidate) =>
-      candidate.keyword === 'anyOf' &&
-      (error.instancePath === candidate.instancePath || error.instancePath.startsWith(`${candidate.instancePath}/`)),
-  );
-}
-
-// `durration` reports both "unknown key" and "missing `duration`"; the first says it all.
-function dropMissingKeysExplainedByTypos(findings: Finding[]): Finding[] {
-  const suggested = new Set(
-    findings.flatMap((finding) => {
-      const match = /^did you mean `(.+)`\?$/.exec(finding.hint);
-      return match?.[1] === undefined ? [] : [JSON.stringify([...finding.path.slice(0, -1), match[1]])];
-    }),
-  );
-  return findings.filter(
-    (finding) => !(finding.message.startsWith('missing `') && suggested.has(JSON.stringify(finding.path))),
-  );
-}
-
-function pointerToPath(pointer: string): PathSegment[] {
+/** `/faults/2/within` -> `['faults', 2, 'within']`; a segment is a number only inside a list. */
+function pointerToPath(pointer: string, root: unknown): PathSegment[] {
   if (pointer === '') return [];
+  let value = root;
   return pointer
     .slice(1)
     .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^(0|[1-9]\d*)$/.test(part) ? Number(part) : part));
+    .map((escaped) => {
+      const part = escaped.replace(/~1/g, '/').replace(/~0/g, '~');
+      const segment = Array.isArray(value) ? Number(part) : part;
+      value = isRecord(value) || Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
+      return segment;
+    });
 }
 
 /** How a message names the value: `within`, or `command[1]` for a list item. */
@@ -275,6 +264,10 @@ function nameOf(path: readonly PathSegment[]): string {
   if (key === undefined) return 'the plan';
   const list = path.at(-2);
   return typeof list === 'string' ? `\`${list}[${key}]\`` : `item ${key}`;
+}
+
+function allowedKeys(schemaObject: unknown): string[] {
+  return isRecord(schemaObject) && isRecord(schemaObject.properties) ? Object.keys(schemaObject.properties) : [];
 }
 
 function describe(schemaObject: unknown): string {
