@@ -126,12 +126,7 @@ function splitAtGaps(samples: readonly StateSample[], threshold: number): StateS
   return runs;
 }
 
-function toEpisode(
-  labelSet: LabelSetRecord,
-  run: readonly StateSample[],
-  grid: EvaluationGrid,
-  recordEnd: EpochMs,
-): AlertEpisode {
+function toEpisode(labelSet: LabelSetRecord, run: readonly StateSample[], grid: EvaluationGrid, recordEnd: EpochMs): AlertEpisode {
   const first = run[0] as StateSample;
   const last = run.at(-1) as StateSample;
   const firstFiring = run.find((sample) => sample.state === 'firing');

@@ -29,9 +29,7 @@ export interface Sighting {
 }
 
 /** Every sighting, Prometheus's first: they carry the pending start the others lack. */
-export function alertSightingsOf(
-  journal: Pick<JournalIndex, 'prometheusPolls' | 'alertmanagerPolls' | 'webhooks'>,
-): Sighting[] {
+export function alertSightingsOf(journal: Pick<JournalIndex, 'prometheusPolls' | 'alertmanagerPolls' | 'webhooks'>): Sighting[] {
   return [
     ...prometheusSightings(journal.prometheusPolls),
     ...alertmanagerSightings(journal.alertmanagerPolls),

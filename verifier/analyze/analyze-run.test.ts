@@ -120,9 +120,7 @@ describe('unexpected alerts', () => {
   });
 
   it('counts the same alert with a label an expectation does not match', () => {
-    const unexpected = analysisWith((j) =>
-      j.alertEpisode({ labels: { alertname: 'ReplicaLag', replica: 'r2' }, firing: 320, last: 340 }),
-    );
+    const unexpected = analysisWith((j) => j.alertEpisode({ labels: { alertname: 'ReplicaLag', replica: 'r2' }, firing: 320, last: 340 }));
     expect(unexpected.map((u) => u.labels)).toEqual([{ alertname: 'ReplicaLag', replica: 'r2' }]);
   });
 });
@@ -182,13 +180,11 @@ describe('bursts', () => {
       })
       .burst('second', 200, 30, null);
     const bursts = analyzeRun(journal.build()).bursts;
-    expect(bursts.map((b) => [b.name, b.status, b.achievedRate, b.droppedIterations, b.droppedRatio, b.p95Ms])).toEqual(
-      [
-        ['peak', 'completed', 1900, 6000, 0.05, 48.2],
-        ['second', 'running', null, null, null, null],
-        ['never', 'not-started', null, null, null, null],
-      ],
-    );
+    expect(bursts.map((b) => [b.name, b.status, b.achievedRate, b.droppedIterations, b.droppedRatio, b.p95Ms])).toEqual([
+      ['peak', 'completed', 1900, 6000, 0.05, 48.2],
+      ['second', 'running', null, null, null, null],
+      ['never', 'not-started', null, null, null, null],
+    ]);
     expect(bursts[0]?.requestedRate).toBe(2000);
   });
 });

@@ -116,12 +116,7 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, episodes: readonl
 }
 
 /** A fault only a burst exposes is measured from the burst's start, if that is later. */
-function originOf(
-  fault: FaultSpec,
-  injectedAt: EpochMs,
-  journal: JournalIndex,
-  notes: string[],
-): { at: EpochMs; burst: string | null } {
+function originOf(fault: FaultSpec, injectedAt: EpochMs, journal: JournalIndex, notes: string[]): { at: EpochMs; burst: string | null } {
   if (fault.exposedBy === undefined) return { at: injectedAt, burst: null };
   const burst = journal.loadsStarted.find((load) => load.role === 'burst' && load.name === fault.exposedBy);
   if (!burst) {
@@ -137,13 +132,7 @@ function originOf(
 }
 
 /** Revert + grace. A fault never reverted counts alerts to the end of the record. */
-function deadlineOf(
-  fault: FaultSpec,
-  injectedAt: EpochMs,
-  revertedAt: EpochMs | null,
-  journal: JournalIndex,
-  notes: string[],
-): EpochMs {
+function deadlineOf(fault: FaultSpec, injectedAt: EpochMs, revertedAt: EpochMs | null, journal: JournalIndex, notes: string[]): EpochMs {
   const graceMs = journal.plan.window.graceSeconds * 1000;
   let deadline: EpochMs;
   if (revertedAt !== null) deadline = revertedAt + graceMs;

@@ -115,9 +115,7 @@ describe('episodes from ALERTS', () => {
           samples: [50, 55, 60].map((t) => [unix(t), 1]),
         },
       ],
-      forState: [
-        { labels: { __name__: 'ALERTS_FOR_STATE', ...down }, samples: [50, 55, 60].map((t) => [unix(t), unix(20)]) },
-      ],
+      forState: [{ labels: { __name__: 'ALERTS_FOR_STATE', ...down }, samples: [50, 55, 60].map((t) => [unix(t), unix(20)]) }],
     });
     const [episode] = episodesOf(journal);
     expect(s(episode?.startedAt)).toBe(20);
@@ -125,16 +123,12 @@ describe('episodes from ALERTS', () => {
   });
 
   it('leaves the end open when the alert was still active where the record ends', () => {
-    const journal = new JournalBuilder(testPlan())
-      .alertEpisode({ labels: down, firing: 70, last: 100 })
-      .reconciled(100);
+    const journal = new JournalBuilder(testPlan()).alertEpisode({ labels: down, firing: 70, last: 100 }).reconciled(100);
     expect(episodesOf(journal)[0]?.endedBy).toBeNull();
   });
 
   it('ends the episode at the next evaluation after its last sample', () => {
-    const journal = new JournalBuilder(testPlan())
-      .alertEpisode({ labels: down, firing: 70, last: 100 })
-      .reconciled(200);
+    const journal = new JournalBuilder(testPlan()).alertEpisode({ labels: down, firing: 70, last: 100 }).reconciled(200);
     expect(s(episodesOf(journal)[0]?.endedBy)).toBe(105);
   });
 });
@@ -157,9 +151,7 @@ describe('episodes from polls and webhooks', () => {
       .reconciled(300);
     const [episode] = episodesOf(journal);
     expect(episode?.firing?.source).toBe('ALERTS');
-    expect(episode?.notes.join()).toMatch(
-      /alertmanager-api startsAt .* is 3 s after the ALERTS firing time; kept ALERTS/,
-    );
+    expect(episode?.notes.join()).toMatch(/alertmanager-api startsAt .* is 3 s after the ALERTS firing time; kept ALERTS/);
   });
 
   it('builds episodes from the polls when there is no reconciled record', () => {
@@ -173,6 +165,32 @@ describe('episodes from polls and webhooks', () => {
       { pending: 65, firing: 75, last: 76, sources: ['prometheus-api', 'alertmanager-api'] },
     ]);
     expect(s(episodesOf(journal)[0]?.endedBy)).toBe(130);
+  });
+
+  it('times the firing of an episode only the polls saw, even when no Prometheus poll saw it firing', () => {
+    const journal = new JournalBuilder(testPlan())
+      .prometheusPoll(66, [{ labels: down, activeAt: 65, state: 'pending' }])
+      .alertmanagerPoll(76, [{ labels: down, startsAt: 75 }]);
+    expect(episodesOf(journal).map(summary)).toEqual([
+      { pending: 65, firing: 75, last: 76, sources: ['prometheus-api', 'alertmanager-api'] },
+    ]);
+  });
+
+  it('keeps a new Prometheus instance (another activeAt) apart from an open polled episode', () => {
+    const journal = new JournalBuilder(testPlan())
+      .prometheusPoll(66, [{ labels: down, activeAt: 65, state: 'firing' }])
+      .prometheusPoll(100, [{ labels: down, activeAt: 95, state: 'firing' }]);
+    expect(episodesOf(journal).map((episode) => s(episode.pending?.at))).toEqual([65, 95]);
+  });
+
+  it('ignores an Alertmanager startsAt older than the episode (kept when Alertmanager merged)', () => {
+    const journal = new JournalBuilder(testPlan())
+      .alertEpisode({ labels: down, pending: 100, firing: null, last: 120 })
+      .alertmanagerPoll(110, [{ labels: down, startsAt: 40 }])
+      .reconciled(300, 90);
+    const [episode] = episodesOf(journal);
+    expect(summary(episode as AlertEpisode)).toMatchObject({ pending: 100, firing: null });
+    expect(episode?.notes.join()).toMatch(/predates the episode/);
   });
 
   it('uses the first firing poll, as an upper bound, when only Prometheus was polled', () => {
@@ -190,9 +208,7 @@ describe('episodes from polls and webhooks', () => {
 
   it('falls back to the webhook when nothing else saw the episode', () => {
     const journal = new JournalBuilder(testPlan()).webhook(77, [{ labels: down, startsAt: 75 }]);
-    expect(episodesOf(journal).map(summary)).toEqual([
-      { pending: null, firing: 75, last: 77, sources: [null, 'webhook'] },
-    ]);
+    expect(episodesOf(journal).map(summary)).toEqual([{ pending: null, firing: 75, last: 77, sources: [null, 'webhook'] }]);
   });
 
   it('adds an episode the record lacks (it ended before the episode began)', () => {
@@ -218,9 +234,7 @@ describe('episodes from polls and webhooks', () => {
   it('collects annotations (runbook links) from the polls onto ALERTS episodes', () => {
     const journal = new JournalBuilder(testPlan())
       .alertEpisode({ labels: down, pending: 65, firing: 75, last: 120 })
-      .prometheusPoll(66, [
-        { labels: down, activeAt: 65, state: 'pending', annotations: { runbook_url: 'runbooks/primary.md' } },
-      ])
+      .prometheusPoll(66, [{ labels: down, activeAt: 65, state: 'pending', annotations: { runbook_url: 'runbooks/primary.md' } }])
       .reconciled(300);
     const episodes = episodesOf(journal);
     expect(episodes).toHaveLength(1);

@@ -27,32 +27,37 @@ export function buildEpisodes(index: JournalIndex): AlertEpisode[] {
 /**
  * The episode a sighting belongs to, trying the strictest evidence first:
  * 1. its start is the episode's start (activeAt = pending; startsAt = firing), within a second;
- * 2. its start falls inside the episode (two Prometheus instances merged across a short gap);
- * 3. it started before the episode and was still seen during it: the record began mid-episode,
- *    or Alertmanager kept an older `startsAt` when it merged a re-fired alert.
+ * 2. its start falls inside the episode: in Prometheus's record, two instances merged across a
+ *    short gap; in an episode only the Prometheus polls saw, the firing that Alertmanager timed;
+ * 3. it started before a recorded episode and was still seen during it: the record began
+ *    mid-episode, or Alertmanager kept an older `startsAt` when it merged a re-fired alert.
+ * A Prometheus sighting with another `activeAt` than a polled episode is another instance.
  */
 function findEpisode(episodes: readonly AlertEpisode[], sighting: Sighting): AlertEpisode | undefined {
   const candidates = episodes.filter((episode) => sameAlert(episode.labels, sighting.labels));
-  const anchorOf = (episode: AlertEpisode) =>
-    sighting.source === 'prometheus-api' ? episode.pending?.at : episode.firing?.at;
+  const fromPrometheus = sighting.source === 'prometheus-api';
+  const startsAt = sighting.startsAt;
 
-  const tiers: Array<(episode: AlertEpisode) => boolean> = [
-    (episode) => {
-      const anchor = anchorOf(episode);
-      return anchor !== undefined && Math.abs(anchor - sighting.startsAt) <= SAME_INSTANT_MS;
-    },
-    (episode) =>
-      sighting.startsAt >= episode.startedAt - SAME_INSTANT_MS &&
-      sighting.startsAt <= episode.lastSeenAt + SAME_INSTANT_MS,
-    (episode) =>
-      sighting.startsAt < episode.startedAt &&
-      sighting.lastSeenAt >= episode.startedAt &&
-      (episode.endedBy === null || sighting.firstSeenAt <= episode.endedBy),
-  ];
-  for (const tier of tiers) {
-    const found = candidates
-      .filter(tier)
-      .sort((a, b) => Math.abs(a.startedAt - sighting.startsAt) - Math.abs(b.startedAt - sighting.startsAt));
+  const sameStart = (episode: AlertEpisode) => {
+    const anchor = fromPrometheus ? episode.pending?.at : episode.firing?.at;
+    return anchor !== undefined && Math.abs(anchor - startsAt) <= SAME_INSTANT_MS;
+  };
+  const inside = (episode: AlertEpisode) => {
+    if (startsAt < episode.startedAt - SAME_INSTANT_MS) return false;
+    if (episode.record === 'ALERTS') return startsAt <= episode.lastSeenAt + SAME_INSTANT_MS;
+    // Polls are written on change: the alert lasted until the first poll without it.
+    const firingUnknown = episode.firing === null || episode.firing.source === 'prometheus-api';
+    const until = Math.min(episode.endedBy ?? Infinity, episode.firing?.at ?? Infinity);
+    return !fromPrometheus && firingUnknown && startsAt <= until + SAME_INSTANT_MS;
+  };
+  const olderThanRecord = (episode: AlertEpisode) =>
+    episode.record === 'ALERTS' &&
+    startsAt < episode.startedAt &&
+    sighting.lastSeenAt >= episode.startedAt &&
+    (episode.endedBy === null || sighting.firstSeenAt <= episode.endedBy);
+
+  for (const tier of [sameStart, inside, olderThanRecord]) {
+    const found = candidates.filter(tier).sort((a, b) => Math.abs(a.startedAt - startsAt) - Math.abs(b.startedAt - startsAt));
     if (found[0]) return found[0];
   }
   return undefined;
@@ -127,6 +132,16 @@ function enrichPending(episode: AlertEpisode, sighting: Sighting): void {
 
 function enrichFiring(episode: AlertEpisode, candidate: TimedEvidence): void {
   const firing = episode.firing;
+  const pending = episode.pending;
+  if (pending !== null && candidate.at < pending.at - SAME_INSTANT_MS) {
+    // An alert fires after it goes pending; an older startsAt is one Alertmanager kept on merging.
+    addNote(
+      episode,
+      `${candidate.source} startsAt ${toIso(candidate.at)} predates the episode ` +
+        `(Alertmanager keeps the earliest startsAt when it merges a re-fired alert); not used`,
+    );
+    return;
+  }
   if (firing === null) {
     episode.firing = candidate;
     episode.startedAt = Math.min(episode.startedAt, candidate.at);
@@ -144,8 +159,13 @@ function enrichFiring(episode: AlertEpisode, candidate: TimedEvidence): void {
     return;
   }
   const difference = secondsBetween(firing.at, candidate.at);
-  const note =
+  addNote(
+    episode,
     `${candidate.source} startsAt ${toIso(candidate.at)} is ${Math.abs(difference)} s ` +
-    `${difference > 0 ? 'after' : 'before'} the ${firing.source} firing time; kept ${firing.source}`;
+      `${difference > 0 ? 'after' : 'before'} the ${firing.source} firing time; kept ${firing.source}`,
+  );
+}
+
+function addNote(episode: AlertEpisode, note: string): void {
   if (!episode.notes.includes(note)) episode.notes.push(note);
 }

@@ -88,10 +88,7 @@ export function judgeExpectation(
 }
 
 /** A fault that was never in place: nothing to measure, but the runbook is still worth a link. */
-export function notInjectedExpectation(
-  expectation: Expectation,
-  episodes: readonly AlertEpisode[],
-): ExpectationAnalysis {
+export function notInjectedExpectation(expectation: Expectation, episodes: readonly AlertEpisode[]): ExpectationAnalysis {
   return {
     alert: expectation.alert,
     labels: expectation.labels,
@@ -129,11 +126,7 @@ function detectingEpisode(matching: readonly AlertEpisode[], window: DetectionWi
 }
 
 /** The first webhook that carried this firing: same alert, and its startsAt is the episode's. */
-function firstNotification(
-  episode: AlertEpisode,
-  firingAt: EpochMs,
-  webhooks: readonly WebhookReceived[],
-): EpochMs | null {
+function firstNotification(episode: AlertEpisode, firingAt: EpochMs, webhooks: readonly WebhookReceived[]): EpochMs | null {
   for (const webhook of webhooks) {
     const carries = webhook.alerts.some(
       (alert) =>
@@ -150,11 +143,7 @@ function firstNotification(
  * The alert's `runbook_url` annotation. ALERTS samples carry no annotations, so they come from
  * the polls and webhooks: the detecting episode's first, then any episode of the same alert.
  */
-function runbookUrlFor(
-  expectation: Expectation,
-  detecting: AlertEpisode | undefined,
-  episodes: readonly AlertEpisode[],
-): string | null {
+function runbookUrlFor(expectation: Expectation, detecting: AlertEpisode | undefined, episodes: readonly AlertEpisode[]): string | null {
   const fromEpisode = (episode: AlertEpisode | undefined) => episode?.annotations.runbook_url ?? null;
   return (
     fromEpisode(detecting) ??

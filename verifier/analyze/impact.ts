@@ -19,8 +19,7 @@ export function faultImpact(
   const failures = inSpan.filter(([, ok]) => ok === 0);
   const firstFailure = failures[0]?.[0] ?? null;
   const lastFailure = failures.at(-1)?.[0] ?? null;
-  const restoredAt =
-    lastFailure === null ? null : (samples.find(([at, ok]) => ok === 1 && at > lastFailure)?.[0] ?? null);
+  const restoredAt = lastFailure === null ? null : (samples.find(([at, ok]) => ok === 1 && at > lastFailure)?.[0] ?? null);
   const lastSample = samples.at(-1)?.[0] ?? null;
 
   let impactSeconds: number | null = null;
@@ -35,8 +34,7 @@ export function faultImpact(
     impactStartedAt: firstFailure,
     restoredAt,
     impactSeconds,
-    timeToRestoreSeconds:
-      restoredAt === null || revertedAt === null ? null : Math.max(0, secondsBetween(revertedAt, restoredAt)),
+    timeToRestoreSeconds: restoredAt === null || revertedAt === null ? null : Math.max(0, secondsBetween(revertedAt, restoredAt)),
   };
 }
 

@@ -54,9 +54,7 @@ export interface JournalIndex {
 export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
   const runStarted = events.find((event): event is RunStarted => event.kind === 'run.started');
   if (!runStarted) {
-    throw new UsageError(
-      `invalid journal; reason: expected a run.started event, got ${events.length} events without one`,
-    );
+    throw new UsageError(`invalid journal; reason: expected a run.started event, got ${events.length} events without one`);
   }
 
   const index: JournalIndex = {

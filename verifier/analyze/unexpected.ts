@@ -41,8 +41,7 @@ export function unexpectedAlerts(
     entry.firstStartedAt = Math.min(entry.firstStartedAt, episode.startedAt);
     entry.fired ||= episode.firing !== null;
     for (const span of spans) {
-      const inPlace =
-        span.from !== null && span.to !== null && episode.startedAt >= span.from && episode.startedAt <= span.to;
+      const inPlace = span.from !== null && span.to !== null && episode.startedAt >= span.from && episode.startedAt <= span.to;
       if (inPlace && !entry.duringFaults.includes(span.name)) entry.duringFaults.push(span.name);
     }
     byLabels.set(key, entry);

@@ -2,15 +2,7 @@
 // schedule it describes: inject at 60, ALERTS pending from 65, firing from 75, revert at 180.
 
 import type { Expectation, FaultSpec, Plan } from '../../plan/types.ts';
-import type {
-  AmAlert,
-  JournalEvent,
-  LoadResult,
-  PromAlert,
-  RunEnded,
-  SeriesSamples,
-  WebhookAlert,
-} from '../../run/events.ts';
+import type { AmAlert, JournalEvent, LoadResult, PromAlert, RunEnded, SeriesSamples, WebhookAlert } from '../../run/events.ts';
 
 /** The journals' t=0, on a Prometheus-like evaluation phase so times look like real ones. */
 export const T0 = Date.parse('2026-11-23T02:00:00.000Z');
@@ -29,10 +21,7 @@ export function expectAlert(alert: string, withinSeconds: number, labels: Record
   return { alert, labels, withinSeconds };
 }
 
-export function faultSpec(
-  name: string,
-  options: Partial<Omit<FaultSpec, 'name'>> & { expect: Expectation[] },
-): FaultSpec {
+export function faultSpec(name: string, options: Partial<Omit<FaultSpec, 'name'>> & { expect: Expectation[] }): FaultSpec {
   return {
     name,
     atSeconds: 60,
@@ -126,22 +115,29 @@ export class JournalBuilder {
     return this.push({ kind: 'fault.revert-failed', at: at(seconds), fault, error });
   }
 
+  /** A burst's load.started and, unless `result` is null, its load.ended right after its duration. */
   burst(name: string, seconds: number, durationSeconds: number, result: Partial<LoadResult> | null = {}): this {
-    const rate = result?.requestedRate ?? 2000;
     this.push({
       kind: 'load.started',
       at: at(seconds),
       role: 'burst',
       name,
       pid: 5000,
-      requestedRate: rate,
+      requestedRate: result?.requestedRate ?? 2000,
       durationSeconds,
       vus: 200,
     });
     if (result === null) return this;
+    return this.burstEnded(name, seconds + durationSeconds + 1, result);
+  }
+
+  burstEnded(name: string, seconds: number, result: Partial<LoadResult> = {}): this {
+    const started = this.events.find((event) => event.kind === 'load.started' && event.name === name);
+    const rate = result.requestedRate ?? (started?.kind === 'load.started' ? started.requestedRate : 2000);
+    const durationSeconds = result.durationSeconds ?? (started?.kind === 'load.started' ? started.durationSeconds : 60);
     return this.push({
       kind: 'load.ended',
-      at: at(seconds + durationSeconds + 1),
+      at: at(seconds),
       role: 'burst',
       name,
       exitCode: 0,
