@@ -1,0 +1,49 @@
+// The few lines printed at the end of a run: a headline and one row per expectation, aligned in
+// plain text (no colour, no emoji) so it reads the same in a terminal, a CI log or a pasted chat.
+
+import type { Verdict } from '../analyze/index.ts';
+import { alignColumns, formatSeconds, formatSelector, verdictWords } from './format.ts';
+import type { ReportJson } from './report-json.ts';
+
+/** Upper case for what fails the run: the eye finds it without colour. */
+function verdictCell(verdict: Verdict): string {
+  const word = verdictWords[verdict];
+  return verdict === 'detected' ? word : word.toUpperCase();
+}
+
+export function toConsoleTable(report: ReportJson): string {
+  const { run, summary } = report;
+  const status = run.status === 'completed' ? '' : ` [${run.status}${run.reason ? `: ${run.reason}` : ''}]`;
+  const rows = report.faults.flatMap((fault) =>
+    fault.expectations.map((expectation) => [
+      fault.name,
+      formatSelector(expectation.alert, expectation.labels),
+      formatSeconds(expectation.withinSeconds),
+      formatSeconds(expectation.pendingAfterSeconds),
+      formatSeconds(expectation.firingAfterSeconds),
+      formatSeconds(expectation.notifiedAfterSeconds),
+      verdictCell(expectation.verdict),
+    ]),
+  );
+  const lines = [`${report.plan.name} · run ${run.id}${status}`, summary.headline];
+  if (rows.length > 0) {
+    lines.push(
+      '',
+      ...alignColumns([['FAULT', 'ALERT', 'TARGET', 'PENDING', 'FIRING', 'NOTIFIED', 'VERDICT'], ...rows], new Set([2, 3, 4, 5])),
+    );
+  }
+  const extras: string[] = [];
+  if (summary.unexpectedAlerts > 0) {
+    const names = report.unexpectedAlerts.map((alert) => formatSelector(alert.alertname, alert.labels));
+    extras.push(`unexpected alerts: ${names.join(', ')}`);
+  }
+  for (const burst of report.bursts) {
+    if (burst.status !== 'completed' || (burst.droppedIterations ?? 0) > 0) {
+      const dropped = burst.droppedIterations === null ? '' : `, ${burst.droppedIterations} iterations dropped`;
+      extras.push(`burst ${burst.name}: ${burst.status}${dropped}`);
+    }
+  }
+  if (!report.monitoring.reconciled) extras.push("Prometheus's ALERTS record missing: figures come from the polls");
+  if (extras.length > 0) lines.push('', ...extras);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,73 @@
+// Small pure formatters shared by the markdown and console renderers.
+
+import type { Verdict } from '../analyze/index.ts';
+
+export const NONE = '—';
+
+/** Seconds as people read them: the 3 decimals the analysis keeps, trailing zeros dropped (30 s, 12.4 s, 15.218 s). */
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null) return NONE;
+  return `${formatNumber(seconds)} s`;
+}
+
+function formatNumber(value: number): string {
+  return value.toFixed(3).replace(/\.?0+$/, '');
+}
+
+/** A rate in requests per second. */
+export function formatRate(rate: number | null): string {
+  if (rate === null) return NONE;
+  return `${Number.isInteger(rate) ? rate : rate.toFixed(1)}/s`;
+}
+
+export function formatPercent(ratio: number | null): string {
+  if (ratio === null) return NONE;
+  return `${(ratio * 100).toFixed(1)} %`;
+}
+
+/** `Name{label="value"}`, as PromQL writes a selector; the plan's matchers or an alert's labels. */
+export function formatSelector(alert: string, labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.keys(labels)
+    .filter((name) => name !== 'alertname')
+    .sort()
+    .map((name) => `${name}=${JSON.stringify(labels[name])}`);
+  return pairs.length > 0 ? `${alert}{${pairs.join(', ')}}` : alert;
+}
+
+/** Time of day in UTC, to the second: the date is in the report's header. */
+export function formatClock(iso: string | null): string {
+  if (iso === null) return NONE;
+  return `${iso.slice(11, 19)}Z`;
+}
+
+/** Verdict words for people; failures shout in plain text, where there is no colour. */
+export const verdictWords: Record<Verdict, string> = {
+  detected: 'detected',
+  late: 'late',
+  missed: 'missed',
+  'not-injected': 'not injected',
+};
+
+/**
+ * Aligns rows of cells into columns separated by two spaces. Widths count code points, so a
+ * `—` is one column wide (no emoji in plain-text output: terminals disagree on their width).
+ */
+export function alignColumns(rows: readonly string[][], rightAligned: ReadonlySet<number> = new Set()): string[] {
+  const width = (text: string) => [...text].length;
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column] ?? 0, width(cell));
+    });
+  }
+  return rows.map((row) =>
+    row
+      .map((cell, column) => {
+        const pad = ' '.repeat((widths[column] ?? 0) - width(cell));
+        if (rightAligned.has(column)) return pad + cell;
+        return column === row.length - 1 ? cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}

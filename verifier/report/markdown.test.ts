@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeRun } from '../analyze/index.ts';
+import { demoJournal } from '../analyze/testing/demo-journal.ts';
+import { expectAlert, faultSpec, JournalBuilder, testPlan } from '../analyze/testing/journal-builder.ts';
+import { toMarkdown } from './markdown.ts';
+import { toReportJson } from './report-json.ts';
+import { runbookHref } from './runbook-link.ts';
+
+const links = { reportDir: '/repo/runs/demo-20261123T020000Z', repoRoot: '/repo' };
+
+describe('toMarkdown', () => {
+  it('renders the demo run', () => {
+    expect(toMarkdown(toReportJson(analyzeRun(demoJournal())), links)).toMatchInlineSnapshot(`
+      "# Game day: demo — run demo-20261123T020000Z
+
+      **2 of 5 expectations detected in time (1 late, 1 missed, 1 not injected)**
+
+      - Run: completed, 2026-11-23T01:59:30.000Z → 2026-11-23T02:11:02.000Z
+      - Window: 2026-11-23T02:00:00.000Z → 2026-11-23T02:10:00.000Z (times below are UTC)
+      - Plan: \`/repo/examples/demo/plan.yaml\`
+
+      ## Detection
+
+      | fault | alert | target | pending | firing | notified | verdict | runbook |
+      | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
+      | kill-primary | \`PrimaryDown{role="primary"}\` | 30 s | 5.218 s | 15.218 s | 16.4 s | ✅ detected | [runbook](../../examples/demo/runbooks/primary-down.md) |
+      | cut-replica | \`ReplicaLag\` | 60 s | 60.118 s | 75.118 s | — | ⚠️ late | [runbook](../../examples/demo/runbooks/replica-lag.md) |
+      | break-cache | \`CacheErrors\` | 30 s | — | — | — | ❌ missed | — |
+      | queue-unreachable | \`QueueUnreachable\` | 45 s | — | — | — | ⛔ not injected | — |
+      | pool-typo | \`PoolExhausted\` | 30 s | 5.418 s | 5.418 s | 6.5 s | ✅ detected | [runbook](https://runbooks.example.com/pool-exhausted) |
+
+      Seconds from the moment the fault was in place (pool-typo from the start of burst peak, which exposes it). **pending**: the rule first saw the condition (\`activeAt\`); **firing**: the alert fired (Alertmanager \`startsAt\`, the detection latency); **notified**: the webhook arrived.
+
+      ### Notes
+
+      - cut-replica / ReplicaLag: no webhook notification carried this firing
+      - queue-unreachable: injection failed: iptables: exit code 4: permission denied
+
+      ## What the trace saw
+
+      The trace sends one request a second for the whole window. Per fault, from injection to revert + grace:
+
+      | fault | requests | failed | first failure | impact | restored | restored after revert |
+      | --- | ---: | ---: | --- | ---: | --- | ---: |
+      | kill-primary | 180 | 121 | 02:01:02Z | 121 s | 02:03:03Z | 3.15 s |
+      | cut-replica | 119 | 0 | — | 0 s | — | — |
+      | break-cache | 120 | 0 | — | 0 s | — | — |
+      | pool-typo | 160 | 16 | 02:08:01Z | 16 s | 02:08:17Z | 0 s |
+
+      Whole window: 600 requests, 137 failed, 77.2 % success.
+
+      ## Bursts
+
+      | burst | requested | achieved | dropped | p95 | outcome |
+      | --- | --- | ---: | ---: | ---: | --- |
+      | peak | 2000/s for 60 s | 1987.4/s | 756 (0.6 %) | 212.7 ms | completed |
+
+      ## Unexpected alerts
+
+      Alerts in the window that match no expectation: collateral damage worth a line, or noise.
+
+      | alert | episodes | first started | fired | during faults |
+      | --- | ---: | --- | --- | --- |
+      | \`HighLatency{route="/api/orders", severity="ticket"}\` | 1 | 02:06:10Z | yes | break-cache |
+
+      ## Evidence
+
+      - Prometheus's own record (\`ALERTS\`, \`ALERTS_FOR_STATE\`): reconciled after the window
+      - Polls: Prometheus 4, Alertmanager 2; webhooks received: 2
+      - Failed observations: none
+      "
+    `);
+  });
+
+  it('renders a run that crashed, with pre-existing alerts and no Prometheus record', () => {
+    const plan = testPlan({
+      name: 'crash',
+      faults: [faultSpec('kill-primary', { expect: [expectAlert('PrimaryDown', 30, { role: 'primary' })] })],
+    });
+    const primary = { alertname: 'PrimaryDown', role: 'primary' };
+    const journal = new JournalBuilder(plan, 'crash-1')
+      .windowStarted(0)
+      .prometheusPoll(1, [{ labels: primary, activeAt: -10, state: 'firing' }])
+      .injected('kill-primary', 60)
+      .prometheusPoll(100, [])
+      .prometheusPoll(131, [{ labels: primary, activeAt: 130, state: 'pending' }])
+      .alertmanagerPoll(141, [{ labels: primary, startsAt: 140 }]);
+    expect(toMarkdown(toReportJson(analyzeRun(journal.build())), links)).toMatchInlineSnapshot(`
+      "# Game day: crash — run crash-1
+
+      **0 of 1 expectation detected in time (1 late)**
+
+      - Run: incomplete, 2026-11-23T01:59:30.000Z → no end recorded
+      - Window: 2026-11-23T02:00:00.000Z → — (times below are UTC)
+      - Plan: \`/repo/examples/demo/plan.yaml\`
+
+      > The journal has no end: gameday stopped before the run finished. Figures cover what was recorded.
+
+      ## Detection
+
+      | fault | alert | target | pending | firing | notified | verdict | runbook |
+      | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
+      | kill-primary | \`PrimaryDown{role="primary"}\` | 30 s | 70 s | 80 s | — | ⚠️ late | — |
+
+      Seconds from the moment the fault was in place. **pending**: the rule first saw the condition (\`activeAt\`); **firing**: the alert fired (Alertmanager \`startsAt\`, the detection latency); **notified**: the webhook arrived.
+
+      ### Notes
+
+      - kill-primary: never reverted: alerts are counted to the end of the record
+      - kill-primary / PrimaryDown: PrimaryDown{role="primary"} was already firing at injection (since 2026-11-23T01:59:50.000Z): not counted as a detection
+
+      ## What the trace saw
+
+      The trace sends one request a second for the whole window. Per fault, from injection to revert + grace:
+
+      | fault | requests | failed | first failure | impact | restored | restored after revert |
+      | --- | ---: | ---: | --- | ---: | --- | ---: |
+      | kill-primary | 0 | 0 | — | — | — | — |
+
+      Whole window: 0 requests, 0 failed, — success.
+
+      ## Unexpected alerts
+
+      None: every alert in the window was expected (or the watchdog).
+
+      ## Evidence
+
+      - Prometheus's own record (\`ALERTS\`, \`ALERTS_FOR_STATE\`): **not recorded**; figures come from the polls
+      - Polls: Prometheus 3, Alertmanager 1; webhooks received: 0
+      - Failed observations: none
+      "
+    `);
+  });
+});
+
+describe('runbookHref', () => {
+  it.each([
+    { url: 'https://runbooks.example.com/x', href: 'https://runbooks.example.com/x' },
+    { url: 'examples/demo/runbooks/x.md', href: '../../examples/demo/runbooks/x.md' },
+    { url: 'examples/demo/runbooks/x.md#first-steps', href: '../../examples/demo/runbooks/x.md#first-steps' },
+    { url: 'docs/run books/x (old).md', href: '../../docs/run%20books/x%20%28old%29.md' },
+    { url: '/srv/runbooks/x.md', href: '../../../srv/runbooks/x.md' },
+  ])('$url → $href', ({ url, href }) => {
+    expect(runbookHref(url, links)).toBe(href);
+  });
+});
