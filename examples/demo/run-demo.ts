@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, runPlanFile } from '../../verifier/index.ts';
 import { ensureToolchain } from '../../verifier/toolchain/index.ts';
-import { startDemoTarget } from './stack.ts';
-import { startMonitoringStack } from '../../verifier/stack/monitoring.ts';
 import { GamedayError, RevertError } from '../../verifier/errors.ts';
+import { startDemoStack } from './stack.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -33,17 +32,11 @@ async function main(): Promise<number> {
   const stops: Array<() => Promise<void>> = [];
   let keepLogs = true;
   try {
-    say(`demo: starting the target service (logs in ${dir})`);
-    const target = await startDemoTarget({ dir });
-    stops.push(() => target.stop());
-    say('demo: starting Prometheus and Alertmanager');
-    const stack = await startMonitoringStack({
-      prometheusConfig: join(here, 'prometheus.yml'),
-      alertmanagerConfig: join(here, 'alertmanager.yml'),
-      dir,
-    });
+    say(`demo: starting the target service, Prometheus and Alertmanager (logs in ${dir})`);
+    const stack = await startDemoStack({ dir });
     stops.push(() => stack.stop());
-    say(`demo: Prometheus ${stack.prometheus.url}, Alertmanager ${stack.alertmanager.url}, target ${target.url}`);
+    const { monitoring, target } = stack;
+    say(`demo: Prometheus ${monitoring.prometheus.url}, Alertmanager ${monitoring.alertmanager.url}, target ${target.url}`);
 
     const outcome = await runPlanFile(join(here, 'plan.yaml'), { signal: controller.signal, log: say });
     process.stdout.write(`\n${outcome.consoleTable}\n\nreports: ${outcome.reportFiles.join(', ')}\n`);

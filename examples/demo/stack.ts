@@ -1,38 +1,146 @@
-// Starts the demo target (examples/demo/target) as a child process and waits until its gateway
-// answers. Used by `npm run demo`, the benchmark and the integration tests.
+// Starts the demo: the target service (examples/demo/target) and the real Prometheus and
+// Alertmanager with the demo's configs. Used by `npm run demo`, the benchmark and the tests.
+//
+// `offset` shifts every port of the demo (target, Prometheus, Alertmanager, webhook) so that
+// integration tests can run beside a demo, or beside each other, without fighting over ports:
+// the configs are copied into the run's folder with their loopback ports rewritten.
 
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type MonitoringStack, startMonitoringStack } from '../../verifier/stack/monitoring.ts';
 import { assertPortFree, startProcess } from '../../verifier/stack/process.ts';
 import { repoRoot } from '../../verifier/toolchain/index.ts';
 
-export const DEMO_PORTS = { gateway: 18080, api: [18081, 18082], deps: 18090, admin: 18099 } as const;
+export const demoDir = fileURLToPath(new URL('.', import.meta.url));
+
+export interface DemoPorts {
+  gateway: number;
+  api: [number, number];
+  deps: number;
+  admin: number;
+  prometheus: number;
+  alertmanager: number;
+  webhook: number;
+  gamedayMetrics: number;
+}
+
+export const DEFAULT_PORTS: DemoPorts = {
+  gateway: 18080,
+  api: [18081, 18082],
+  deps: 18090,
+  admin: 18099,
+  prometheus: 19090,
+  alertmanager: 19093,
+  webhook: 19095,
+  gamedayMetrics: 19101,
+};
+
+export function demoPorts(offset = 0): DemoPorts {
+  const shift = (port: number) => port + offset;
+  const d = DEFAULT_PORTS;
+  return {
+    gateway: shift(d.gateway),
+    api: [shift(d.api[0]), shift(d.api[1])],
+    deps: shift(d.deps),
+    admin: shift(d.admin),
+    prometheus: shift(d.prometheus),
+    alertmanager: shift(d.alertmanager),
+    webhook: shift(d.webhook),
+    gamedayMetrics: shift(d.gamedayMetrics),
+  };
+}
 
 export interface DemoTarget {
   url: string;
   adminUrl: string;
   pid: number;
+  /** Where the target keeps its pidfiles and live capacity.json. */
+  stateDir: string;
   stop(): Promise<void>;
 }
 
-export async function startDemoTarget(options: { dir: string }): Promise<DemoTarget> {
-  for (const port of [DEMO_PORTS.gateway, ...DEMO_PORTS.api, DEMO_PORTS.deps, DEMO_PORTS.admin]) {
+export async function startDemoTarget(options: { dir: string; offset?: number }): Promise<DemoTarget> {
+  const ports = demoPorts(options.offset);
+  for (const port of [ports.gateway, ...ports.api, ports.deps, ports.admin]) {
     await assertPortFree('127.0.0.1', port, 'demo target');
   }
-  const main = fileURLToPath(new URL('./target/main.ts', import.meta.url));
+  // The demo plan's exec injectors use the default state dir; shifted demos get their own.
+  const stateDir = options.offset ? join(options.dir, 'state') : join(demoDir, '.state');
   const target = await startProcess({
     name: 'demo target',
     command: join(repoRoot, 'node_modules', '.bin', 'tsx'),
-    args: [main],
+    args: [
+      join(demoDir, 'target', 'main.ts'),
+      `--state-dir=${stateDir}`,
+      `--gateway-port=${ports.gateway}`,
+      `--api-ports=${ports.api.join(',')}`,
+      `--deps-port=${ports.deps}`,
+      `--admin-port=${ports.admin}`,
+    ],
     cwd: repoRoot,
     logFile: join(options.dir, 'demo-target.log'),
-    readyUrl: `http://127.0.0.1:${DEMO_PORTS.gateway}/healthz`,
+    readyUrl: `http://127.0.0.1:${ports.gateway}/healthz`,
     readyTimeoutMs: 30_000,
   });
   return {
-    url: `http://127.0.0.1:${DEMO_PORTS.gateway}`,
-    adminUrl: `http://127.0.0.1:${DEMO_PORTS.admin}`,
+    url: `http://127.0.0.1:${ports.gateway}`,
+    adminUrl: `http://127.0.0.1:${ports.admin}`,
     pid: target.pid,
+    stateDir,
     stop: () => target.stop(10_000),
   };
+}
+
+export interface DemoStack {
+  ports: DemoPorts;
+  target: DemoTarget;
+  monitoring: MonitoringStack;
+  stop(): Promise<void>;
+}
+
+/** Target, then Prometheus and Alertmanager; on failure, whatever started is stopped again. */
+export async function startDemoStack(options: { dir: string; offset?: number }): Promise<DemoStack> {
+  const offset = options.offset ?? 0;
+  const ports = demoPorts(offset);
+  await mkdir(options.dir, { recursive: true });
+  const configDir = offset ? await shiftedConfigs(options.dir, offset) : demoDir;
+  const target = await startDemoTarget(options);
+  try {
+    const monitoring = await startMonitoringStack({
+      prometheusConfig: join(configDir, 'prometheus.yml'),
+      alertmanagerConfig: join(configDir, 'alertmanager.yml'),
+      dir: options.dir,
+      prometheusListen: `127.0.0.1:${ports.prometheus}`,
+      alertmanagerListen: `127.0.0.1:${ports.alertmanager}`,
+    });
+    return {
+      ports,
+      target,
+      monitoring,
+      stop: async () => {
+        await monitoring.stop();
+        await target.stop();
+      },
+    };
+  } catch (error) {
+    await target.stop();
+    throw error;
+  }
+}
+
+/** Copies the demo's monitoring configs into `dir/config` with every demo port shifted by `offset`. */
+async function shiftedConfigs(dir: string, offset: number): Promise<string> {
+  const configDir = join(dir, 'config');
+  await mkdir(configDir, { recursive: true });
+  const defaults = new Set(Object.values(DEFAULT_PORTS).flat());
+  const shift = (text: string) =>
+    text.replace(/127\.0\.0\.1:(\d{4,5})/g, (whole, port: string) =>
+      defaults.has(Number(port)) ? `127.0.0.1:${Number(port) + offset}` : whole,
+    );
+  for (const name of ['prometheus.yml', 'alertmanager.yml']) {
+    await writeFile(join(configDir, name), shift(await readFile(join(demoDir, name), 'utf8')));
+  }
+  await copyFile(join(demoDir, 'rules.yml'), join(configDir, 'rules.yml'));
+  return configDir;
 }
