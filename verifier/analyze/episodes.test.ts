@@ -183,6 +183,21 @@ describe('episodes from polls and webhooks', () => {
     expect(episodesOf(journal).map((episode) => s(episode.pending?.at))).toEqual([65, 95]);
   });
 
+  it('ends a recorded episode where the polls saw it go, and keeps a later instance apart', () => {
+    const journal = new JournalBuilder(testPlan())
+      .alertEpisode({ labels: down, pending: 65, firing: 75, last: 100 })
+      .reconciled(100)
+      .prometheusPoll(66, [{ labels: down, activeAt: 65, state: 'pending' }])
+      .prometheusPoll(140, [{ labels: down, activeAt: 65, state: 'firing' }])
+      .prometheusPoll(150, [])
+      .prometheusPoll(156, [{ labels: down, activeAt: 145, state: 'pending' }]);
+    const episodes = episodesOf(journal);
+    expect(episodes.map((episode) => [s(episode.startedAt), s(episode.endedBy), episode.record])).toEqual([
+      [65, 150, 'ALERTS'],
+      [145, null, 'polls'],
+    ]);
+  });
+
   it('ignores an Alertmanager startsAt older than the episode (kept when Alertmanager merged)', () => {
     const journal = new JournalBuilder(testPlan())
       .alertEpisode({ labels: down, pending: 100, firing: null, last: 120 })

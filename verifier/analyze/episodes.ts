@@ -104,7 +104,8 @@ const firingRank: Record<EvidenceSource, number> = {
 
 function enrich(episode: AlertEpisode, sighting: Sighting): void {
   episode.annotations = { ...sighting.annotations, ...episode.annotations };
-  episode.lastSeenAt = Math.max(episode.lastSeenAt, sighting.lastSeenAt);
+  // A recorded episode's last sample bounds which later sightings can join it; polls do not move it.
+  if (episode.record === 'polls') episode.lastSeenAt = Math.max(episode.lastSeenAt, sighting.lastSeenAt);
   if (episode.endedBy === null && sighting.endedBy !== null && sighting.endedBy >= episode.lastSeenAt) {
     episode.endedBy = sighting.endedBy;
   }
