@@ -135,9 +135,7 @@ describe('remote write to Prometheus', () => {
       name: 'b1',
     });
     await burst.done;
-    const reads = await query(
-      `last_over_time(k6_http_reqs_total{testid="${runId}", scenario="burst"}[5m])`,
-    );
+    const reads = await query(`last_over_time(k6_http_reqs_total{testid="${runId}", scenario="burst"}[5m])`);
     expect(reads).toHaveLength(1);
     expect(reads[0]?.metric).toMatchObject({
       role: 'burst',

@@ -32,25 +32,25 @@ describe('readTraceSamples', () => {
   ];
 
   it('returns one [start ms, ok] per iteration, from the started_ms metadata', async () => {
-    expect(await readTraceSamples(fixture('trace-results.json'))).toEqual(expected);
+    expect(await readTraceSamples(fixture('trace-results.jsonl'))).toEqual(expected);
   });
 
   it('reads a gzipped output the same', async () => {
     const file = join(tmp, 'trace-results.json.gz');
-    await writeFile(file, await promisify(gzip)(await readFile(fixture('trace-results.json'))));
+    await writeFile(file, await promisify(gzip)(await readFile(fixture('trace-results.jsonl'))));
     expect(await readTraceSamples(file)).toEqual(expected);
   });
 
   it('ignores a torn last line (k6 killed mid-write)', async () => {
     const file = join(tmp, 'torn-last.json');
-    const text = await readFile(fixture('trace-results.json'), 'utf8');
+    const text = await readFile(fixture('trace-results.jsonl'), 'utf8');
     await writeFile(file, `${text}{"metric":"trace_ok","type":"Point","data":{"time":"2026-11-2`);
     expect(await readTraceSamples(file)).toEqual(expected);
   });
 
   it('rejects a broken line that is not the last, naming file and line', async () => {
     const file = join(tmp, 'torn-middle.json');
-    const lines = (await readFile(fixture('trace-results.json'), 'utf8')).split('\n');
+    const lines = (await readFile(fixture('trace-results.jsonl'), 'utf8')).split('\n');
     const at = lines.findIndex((line) => line.includes('"metric":"trace_ok","type":"Point"'));
     lines[at] = (lines[at] as string).slice(0, 60);
     await writeFile(file, lines.join('\n'));
@@ -59,7 +59,7 @@ describe('readTraceSamples', () => {
 
   it('falls back to the sample time (the iteration end) without started_ms', async () => {
     const file = join(tmp, 'no-metadata.json');
-    const lines = (await readFile(fixture('trace-results.json'), 'utf8'))
+    const lines = (await readFile(fixture('trace-results.jsonl'), 'utf8'))
       .split('\n')
       .filter((line) => line.includes('"metric":"trace_ok","type":"Point"'))
       .map((line) => line.replace(/,"metadata":\{[^}]*\}/, ''));
@@ -71,7 +71,7 @@ describe('readTraceSamples', () => {
   });
 
   it('says where the file should have been when it is missing', async () => {
-    const file = join(tmp, 'missing', 'trace-results.json');
+    const file = join(tmp, 'missing', 'trace-results.jsonl');
     const error = await readTraceSamples(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LoadError);
     expect((error as Error).message).toContain(file);

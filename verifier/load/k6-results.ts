@@ -29,9 +29,7 @@ export async function readTraceSamples(file: string, metric = 'trace_ok'): Promi
     );
   }
   // pipeline() passes a read error on to the gunzip stream, so it reaches the loop below.
-  const input: Readable = file.endsWith('.gz')
-    ? pipeline(createReadStream(file), createGunzip(), () => {})
-    : createReadStream(file);
+  const input: Readable = file.endsWith('.gz') ? pipeline(createReadStream(file), createGunzip(), () => {}) : createReadStream(file);
 
   const samples: TraceSample[] = [];
   // A point line contains these two fragments in k6's JSON output; checking them first avoids

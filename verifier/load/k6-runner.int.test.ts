@@ -45,11 +45,12 @@ describe('trace', () => {
       expect(at).toBeGreaterThanOrEqual(startedAt);
       expect(at).toBeLessThanOrEqual(endedAt);
     }
-    // constant-arrival-rate schedules slots on an absolute grid: 1000 ms apart, small jitter.
+    // constant-arrival-rate schedules slots on an absolute grid, 1000 ms apart. Jitter is a few
+    // ms on an idle machine; the bound leaves room for a busy one and still rejects 2/s or 0.5/s.
     for (let i = 1; i < samples.length; i += 1) {
       const gap = (samples[i] as [number, number])[0] - (samples[i - 1] as [number, number])[0];
-      expect(gap).toBeGreaterThan(900);
-      expect(gap).toBeLessThan(1100);
+      expect(gap).toBeGreaterThan(750);
+      expect(gap).toBeLessThan(1250);
     }
     expect(server.count('PUT trace')).toBe(samples.length);
     expect(server.count('GET trace')).toBe(samples.length);
@@ -93,7 +94,9 @@ describe('trace', () => {
     expect(error).toBeInstanceOf(K6ExitError);
     expect((error as K6ExitError).exit.exitCode).toBe(107);
     expect((error as K6ExitError).message).toContain('script exception');
-    expect((error as K6ExitError).message).toContain('invalid BASE_URL; reason: expected an http:// or https:// URL, got \\"ftp://127.0.0.1\\"');
+    expect((error as K6ExitError).message).toContain(
+      'invalid BASE_URL; reason: expected an http:// or https:// URL, got \\"ftp://127.0.0.1\\"',
+    );
   });
 });
 
@@ -131,6 +134,10 @@ describe('burst', () => {
     expect(await burst.stop()).toMatchObject({ exitCode: 105, stopped: true });
     const result = await readBurstResult(burst.resultFile, 100, 120);
     expect(result.iterations).toBeGreaterThanOrEqual(100);
-    expect(result.iterations).toBe(server.count('GET burst') - gets);
+    // Requests in flight at SIGINT reach the server but their iterations do not complete:
+    // at most one per VU (20 at 100/s).
+    const served = server.count('GET burst') - gets;
+    expect(served - result.iterations).toBeGreaterThanOrEqual(0);
+    expect(served - result.iterations).toBeLessThanOrEqual(20);
   });
 });

@@ -5,16 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  burstVus,
-  exitProblem,
-  K6ExitError,
-  type K6RunOptions,
-  LineTail,
-  type Spawn,
-  startBurst,
-  startTrace,
-} from './k6-runner.ts';
+import { burstVus, exitProblem, K6ExitError, type K6RunOptions, LineTail, type Spawn, startBurst, startTrace } from './k6-runner.ts';
 import { LoadError } from './load-error.ts';
 
 /** A k6 stand-in: records how it was started and which signals it got; the test decides when it exits. */
@@ -135,9 +126,7 @@ describe('startTrace', () => {
   });
 
   it('adds remote write, pushing every second with stale markers, when given Prometheus', async () => {
-    const trace = await startTrace(
-      base({ prometheusUrl: 'http://127.0.0.1:19090/', env: { K6_PROMETHEUS_RW_TREND_STATS: 'p(95)' } }),
-    );
+    const trace = await startTrace(base({ prometheusUrl: 'http://127.0.0.1:19090/', env: { K6_PROMETHEUS_RW_TREND_STATS: 'p(95)' } }));
     const k6 = only();
     expect(k6.args.join(' ')).toContain('--out experimental-prometheus-rw --out json=');
     expect(k6.options.env).toMatchObject({

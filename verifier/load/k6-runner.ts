@@ -110,9 +110,7 @@ export async function startTrace(options: StartTraceOptions): Promise<K6Process>
 
 export async function startBurst(options: StartBurstOptions): Promise<K6Process> {
   if (!/^[A-Za-z0-9._-]+$/.test(options.name)) {
-    throw new LoadError(
-      `invalid burst name; reason: expected letters, digits, '.', '_' or '-', got ${JSON.stringify(options.name)}`,
-    );
+    throw new LoadError(`invalid burst name; reason: expected letters, digits, '.', '_' or '-', got ${JSON.stringify(options.name)}`);
   }
   const resultFile = join(options.runDir, `burst-${options.name}-summary.json`);
   const vus = options.vus ?? burstVus(options.rate);
@@ -183,8 +181,7 @@ async function startK6(options: K6RunOptions, setup: RoleSetup): Promise<K6Proce
     const onError = (error: Error) =>
       reject(
         new LoadError(
-          `${what} could not be started from ${options.k6Path}: ${error.message}. ` +
-            'Check the path (resolveTool("k6") installs it).',
+          `${what} could not be started from ${options.k6Path}: ${error.message}. ` + 'Check the path (resolveTool("k6") installs it).',
           { cause: error },
         ),
       );

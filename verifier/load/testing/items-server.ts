@@ -29,8 +29,7 @@ export async function startItemsServer(): Promise<ItemsServer> {
     const [, key = '', prefix = ''] = match;
     const counter = `${req.method} ${prefix}`;
     counts.set(counter, (counts.get(counter) ?? 0) + 1);
-    const json = (status: number, body: unknown) =>
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
     if (req.method === 'PUT') {
       let body = '';
