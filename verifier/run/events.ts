@@ -43,6 +43,17 @@ export interface PreflightPassed extends Base {
   kind: 'preflight.passed';
   /** Alertmanagers Prometheus had discovered. */
   alertmanagers: string[];
+  /** The alerting rules Prometheus had loaded: runbook links and timings even for alerts that never fired. */
+  rules: RuleSnapshot[];
+}
+
+export interface RuleSnapshot {
+  name: string;
+  query: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  forSeconds: number;
+  intervalSeconds: number;
 }
 
 export type LoadRole = 'trace' | 'burst';

@@ -27,6 +27,8 @@ export interface RunOptions {
   gamedayVersion?: string;
   /** Longest wait for Prometheus to be ready and to have discovered Alertmanager. */
   readyTimeoutSeconds?: number;
+  /** Called with every event right after it is journaled: live progress, gameday's own metrics. */
+  onEvent?: (event: JournalEvent) => void;
 }
 
 export interface RunResult {
@@ -47,8 +49,14 @@ export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunRe
   const runDir = join(options.runsDir, runId);
   await mkdir(runDir, { recursive: true });
   const journal = openJournal(join(runDir, 'journal.jsonl'));
-  const record = (event: EventInput): void => {
-    journal.append({ at: now().toISOString(), ...event } as JournalEvent);
+  const record = (input: EventInput): void => {
+    const event = { at: now().toISOString(), ...input } as JournalEvent;
+    journal.append(event);
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      log(`event listener failed: ${errorMessage(error)}`);
+    }
   };
   const run = new GameDay({ plan, options, runId, runDir, record, log, now });
   record({ kind: 'run.started', runId, plan, gamedayVersion: options.gamedayVersion ?? 'dev', pid: process.pid });
@@ -197,7 +205,18 @@ class GameDay {
         `no alerting rule named ${unknown.join(', ')} in Prometheus at ${prometheus.baseUrl} (it has: ${[...names].sort().join(', ') || 'none'}). Fix the plan's expect[].alert or load the rule.`,
       );
     }
-    this.record({ kind: 'preflight.passed', alertmanagers: discovered });
+    this.record({
+      kind: 'preflight.passed',
+      alertmanagers: discovered,
+      rules: rules.map((rule) => ({
+        name: rule.name,
+        query: rule.query,
+        labels: rule.labels,
+        annotations: rule.annotations,
+        forSeconds: rule.forSeconds,
+        intervalSeconds: rule.intervalSeconds,
+      })),
+    });
     this.log(`preflight: Prometheus ready, Alertmanager discovered (${discovered.join(', ')}), ${names.size} alerting rules`);
   }
 
