@@ -5,10 +5,13 @@
 //                                or could not start, 3 aborted, 4 a fault could not be reverted
 //   gameday report <run-folder>  rebuild report.json / report.md from the run's journal
 //   gameday revert <run-folder>  revert every fault the journal shows in place (after a crash)
+//   gameday check <plan.yaml>    dry run: tools, monitoring, rules, feasibility, baseline, injectors;
+//                                injects nothing, sends no load; exit 0 pass, 1 problems, 2 bad input
 
 import { parseArgs } from 'node:util';
 import { GamedayError, PreflightError, RevertError, ToolchainError, UsageError } from './errors.ts';
-import { EXIT, rebuildReports, runPlanFile } from './index.ts';
+import { checkExitCode, checkPlan, formatCheckReport } from './check/index.ts';
+import { EXIT, loadPlan, rebuildReports, runPlanFile } from './index.ts';
 import { PlanError } from './plan/load.ts';
 import { formatDiagnostics } from './plan/diagnostics.ts';
 import { revertFromJournal } from './run/recover.ts';
@@ -17,6 +20,7 @@ const usage = `usage:
   gameday run <plan.yaml> [--runs-dir DIR] [--run-id ID]
   gameday report <run-folder>
   gameday revert <run-folder>
+  gameday check <plan.yaml>     (a dry run; exit 0 pass, 1 problems found, 2 bad input)
 
 exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run
 could not start, 3 aborted (the report is still written), 4 a fault could not be reverted`;
@@ -30,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return reportCommand(rest);
     case 'revert':
       return revertCommand(rest);
+    case 'check':
+      return checkCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -95,6 +101,15 @@ async function revertCommand(args: string[]): Promise<number> {
   const outcome = await revertFromJournal(runDir, { log: (line) => process.stderr.write(`${line}\n`) });
   process.stdout.write(outcome.alreadyClean ? 'nothing to revert\n' : `reverted: ${outcome.reverted.join(', ')}\n`);
   return EXIT.ok;
+}
+
+async function checkCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [planFile] = positionals;
+  if (!planFile || positionals.length > 1) throw new UsageError(`gameday check takes one plan file.\n${usage}`);
+  const report = await checkPlan(await loadPlan(planFile));
+  process.stdout.write(`${formatCheckReport(report, { width: process.stdout.columns || 120 })}\n`);
+  return checkExitCode(report);
 }
 
 function explain(error: unknown): number {

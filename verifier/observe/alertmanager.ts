@@ -5,7 +5,7 @@ import http from 'node:http';
 import axios, { type AxiosInstance } from 'axios';
 import { MonitoringError } from '../errors.ts';
 import type { AmAlert, WebhookAlert } from '../run/events.ts';
-import type { ApiClientOptions } from './prometheus.ts';
+import { type ApiClientOptions, probeReady, type Readiness } from './prometheus.ts';
 
 export class AlertmanagerClient {
   readonly baseUrl: string;
@@ -22,11 +22,11 @@ export class AlertmanagerClient {
   }
 
   async ready(): Promise<boolean> {
-    try {
-      return (await this.http.get('/-/ready')).status === 200;
-    } catch {
-      return false;
-    }
+    return (await this.readiness()).ready;
+  }
+
+  async readiness(): Promise<Readiness> {
+    return probeReady(this.http, `Alertmanager at ${this.baseUrl}`);
   }
 
   async alerts(): Promise<AmAlert[]> {

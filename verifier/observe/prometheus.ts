@@ -25,6 +25,9 @@ export interface AlertingRule {
   state: string;
 }
 
+/** Whether a server answers `/-/ready` with 200, and if not, why not in a person's words. */
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
 export class PrometheusClient {
   readonly baseUrl: string;
   private readonly http: AxiosInstance;
@@ -40,12 +43,11 @@ export class PrometheusClient {
   }
 
   async ready(): Promise<boolean> {
-    try {
-      const response = await this.http.get('/-/ready');
-      return response.status === 200;
-    } catch {
-      return false;
-    }
+    return (await this.readiness()).ready;
+  }
+
+  async readiness(): Promise<Readiness> {
+    return probeReady(this.http, `Prometheus at ${this.baseUrl}`);
   }
 
   /** URLs of the Alertmanagers Prometheus's notifier has discovered. */
@@ -101,6 +103,15 @@ export class PrometheusClient {
   }
 
   /**
+   * The loaded configuration as YAML (`/api/v1/status/config`), defaults filled in: every scrape
+   * job carries its effective `scrape_interval`.
+   */
+  async configYaml(): Promise<string> {
+    const data = await this.api<{ yaml: string }>('/api/v1/status/config');
+    return data.yaml ?? '';
+  }
+
+  /**
    * Raw samples of a range selector, e.g. `ALERTS{alertname="X"}[10m]`, evaluated at `time`.
    * An instant query of a range selector returns the exact stored timestamps (research/prom.md 1.3),
    * unlike query_range, which snaps to its step.
@@ -141,5 +152,19 @@ export class PrometheusClient {
       throw new MonitoringError(`Prometheus at ${this.baseUrl} answered ${path} with ${response.status}: ${detail}`);
     }
     return body.data;
+  }
+}
+
+/** Shared by both clients: `/-/ready` answered 200, or the reason it did not, ready to show a person. */
+export async function probeReady(http: AxiosInstance, what: string): Promise<Readiness> {
+  try {
+    const response = await http.get('/-/ready');
+    if (response.status === 200) return { ready: true };
+    const body = typeof response.data === 'string' ? response.data.trim().slice(0, 200) : '';
+    return { ready: false, reason: `${what} answered /-/ready with HTTP ${response.status}${body ? `: ${body}` : ''}` };
+  } catch (error) {
+    // Axios leaves the message empty when every address of `localhost` refused; the code remains.
+    const reason = (error as Error).message || (error as { code?: string }).code || String(error);
+    return { ready: false, reason: `${what} did not answer /-/ready: ${reason}` };
   }
 }

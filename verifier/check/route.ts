@@ -1,0 +1,142 @@
+// Which Alertmanager route an alert takes, and so which group_wait delays its first notification.
+// Mirrors dispatch/route.go: a route matches when all its matchers do; its children are tried in
+// order and the first match wins unless that child says `continue: true`; when no child matches,
+// the route itself does. Children inherit receiver and group_wait (default 30s) from their parent.
+
+import { parse } from 'yaml';
+import { MonitoringError } from '../errors.ts';
+import { parsePrometheusDuration } from './prometheus-config.ts';
+
+export type MatchOperator = '=' | '!=' | '=~' | '!~';
+
+export interface LabelMatcher {
+  name: string;
+  operator: MatchOperator;
+  value: string;
+}
+
+export interface RouteNode {
+  /** Where it is in the configuration, e.g. `route.routes[1].routes[0]`. */
+  path: string;
+  receiver: string;
+  groupWaitSeconds: number;
+  matchers: LabelMatcher[];
+  continue: boolean;
+  routes: RouteNode[];
+}
+
+/** Alertmanager's default group_wait (dispatch/route.go). */
+export const DEFAULT_GROUP_WAIT_SECONDS = 30;
+
+/** The route tree of an Alertmanager configuration (`config.original` of /api/v2/status). */
+export function parseRouteTree(yamlText: string): RouteNode {
+  let config: unknown;
+  try {
+    config = parse(yamlText);
+  } catch (error) {
+    throw new MonitoringError(`Alertmanager's configuration is not YAML: ${(error as Error).message}`, { cause: error });
+  }
+  const route = asRecord(config).route;
+  if (route === undefined) throw new MonitoringError("Alertmanager's configuration has no route");
+  return toNode(asRecord(route), 'route', { receiver: '', groupWaitSeconds: DEFAULT_GROUP_WAIT_SECONDS });
+}
+
+function toNode(raw: Record<string, unknown>, path: string, parent: { receiver: string; groupWaitSeconds: number }): RouteNode {
+  let groupWaitSeconds = parent.groupWaitSeconds;
+  if (raw.group_wait !== undefined && raw.group_wait !== null) {
+    const seconds = typeof raw.group_wait === 'string' ? parsePrometheusDuration(raw.group_wait) : undefined;
+    if (seconds === undefined)
+      throw new MonitoringError(`Alertmanager's ${path}.group_wait is ${JSON.stringify(raw.group_wait)}, not a duration`);
+    groupWaitSeconds = seconds;
+  }
+  const receiver = typeof raw.receiver === 'string' ? raw.receiver : parent.receiver;
+  const matchers: LabelMatcher[] = [];
+  for (const [name, value] of Object.entries(asRecord(raw.match))) matchers.push({ name, operator: '=', value: String(value) });
+  for (const [name, value] of Object.entries(asRecord(raw.match_re))) {
+    matchers.push(...parseMatchers(`${name}=~${JSON.stringify(String(value))}`, `${path}.match_re.${name}`));
+  }
+  if (Array.isArray(raw.matchers)) {
+    for (const [index, text] of raw.matchers.entries()) {
+      if (typeof text !== 'string') throw new MonitoringError(`Alertmanager's ${path}.matchers[${index}] is not a string`);
+      matchers.push(...parseMatchers(text, `${path}.matchers[${index}]`));
+    }
+  }
+  const node: RouteNode = { path, receiver, groupWaitSeconds, matchers, continue: raw.continue === true, routes: [] };
+  const children = Array.isArray(raw.routes) ? raw.routes : [];
+  node.routes = children.map((child, index) => toNode(asRecord(child), `${path}.routes[${index}]`, node));
+  return node;
+}
+
+/**
+ * The routes an alert with these labels is dispatched to, in order: usually one; more when a
+ * matching child says `continue: true`.
+ */
+export function routesFor(root: RouteNode, labels: Record<string, string>): RouteNode[] {
+  return matchRoute(root, labels) ?? [root];
+}
+
+function matchRoute(route: RouteNode, labels: Record<string, string>): RouteNode[] | undefined {
+  if (!route.matchers.every((matcher) => matches(matcher, labels))) return undefined;
+  const all: RouteNode[] = [];
+  for (const child of route.routes) {
+    const found = matchRoute(child, labels);
+    if (found === undefined) continue;
+    all.push(...found);
+    if (!child.continue) break;
+  }
+  return all.length > 0 ? all : [route];
+}
+
+/** Alertmanager treats a missing label as the empty string; regexes are anchored at both ends. */
+export function matches(matcher: LabelMatcher, labels: Record<string, string>): boolean {
+  const value = labels[matcher.name] ?? '';
+  switch (matcher.operator) {
+    case '=':
+      return value === matcher.value;
+    case '!=':
+      return value !== matcher.value;
+    case '=~':
+      return anchored(matcher.value).test(value);
+    case '!~':
+      return !anchored(matcher.value).test(value);
+  }
+}
+
+function anchored(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}
+
+/**
+ * One `matchers` entry: `severity="page"`, `team=~"a|b"`, unquoted `env=prod`, or several at once,
+ * `{a="1", b!="2"}` (labels.ParseMatchers in Alertmanager 0.25).
+ */
+export function parseMatchers(text: string, where = 'matchers'): LabelMatcher[] {
+  let body = text.trim();
+  if (body.startsWith('{') && body.endsWith('}')) body = body.slice(1, -1);
+  const out: LabelMatcher[] = [];
+  const pattern = /\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|[^,]*?)\s*(?:,|$)/y;
+  let rest = body;
+  while (rest.trim() !== '') {
+    pattern.lastIndex = 0;
+    const match = pattern.exec(rest);
+    if (match === null || match[0] === '')
+      throw new MonitoringError(`Alertmanager's ${where} has a matcher it cannot read: ${JSON.stringify(text)}`);
+    const raw = match[3] ?? '';
+    const value = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
+    const operator = match[2] as MatchOperator;
+    if (operator === '=~' || operator === '!~') {
+      try {
+        anchored(value);
+      } catch (error) {
+        throw new MonitoringError(`Alertmanager's ${where} has an invalid regex ${JSON.stringify(value)}: ${(error as Error).message}`);
+      }
+    }
+    out.push({ name: match[1] ?? '', operator, value });
+    rest = rest.slice(match[0].length);
+  }
+  return out;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
