@@ -57,7 +57,7 @@ export function demoJournal(): JournalEvent[] {
 
   return (
     new JournalBuilder(plan, 'demo-20261123T020000Z')
-      .push({ kind: 'preflight.passed', at: '2026-11-23T01:59:40.000Z', alertmanagers: ['http://127.0.0.1:19093'] })
+      .push({ kind: 'preflight.passed', at: '2026-11-23T01:59:40.000Z', alertmanagers: ['http://127.0.0.1:19093'], rules: [] })
       .windowStarted(0)
       .prometheusPoll(0.5, [{ labels: watchdog, activeAt: -200 + phase, state: 'firing' }])
       // kill-primary: detected, notified; Alertmanager agrees with ALERTS.
