@@ -11,7 +11,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ToolchainError } from '../errors.ts';
 
-export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool';
+export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium';
 
 export const K6_VERSION = 'v2.2.0';
 export const K6_MODULE = 'go.k6.io/k6/v2';
@@ -26,6 +26,7 @@ const envOverride: Record<ToolName, string> = {
   promtool: 'GAMEDAY_PROMTOOL',
   alertmanager: 'GAMEDAY_ALERTMANAGER',
   amtool: 'GAMEDAY_AMTOOL',
+  chromium: 'GAMEDAY_CHROMIUM',
 };
 
 /** Names to look for on PATH; Debian calls Alertmanager `prometheus-alertmanager`. */
@@ -35,6 +36,7 @@ const pathNames: Record<ToolName, string[]> = {
   promtool: ['promtool'],
   alertmanager: ['prometheus-alertmanager', 'alertmanager'],
   amtool: ['amtool'],
+  chromium: ['chromium', 'chromium-browser'],
 };
 
 const debianPackage: Record<Exclude<ToolName, 'k6'>, string> = {
@@ -42,6 +44,8 @@ const debianPackage: Record<Exclude<ToolName, 'k6'>, string> = {
   promtool: 'prometheus',
   alertmanager: 'prometheus-alertmanager',
   amtool: 'prometheus-alertmanager',
+  // Only the browser test of report.html needs it; test tools cannot download a browser here.
+  chromium: 'chromium',
 };
 
 export interface ToolchainOptions {
@@ -63,7 +67,7 @@ export function resolveTool(name: ToolName, options: ToolchainOptions = {}): Pro
   return found;
 }
 
-/** Resolves every tool; installs run one after another so their progress stays readable. */
+/** Resolves every tool gameday runs; installs run one after another so their progress stays readable. */
 export async function ensureToolchain(options: ToolchainOptions = {}): Promise<Record<ToolName, string>> {
   const out = {} as Record<ToolName, string>;
   for (const name of ['prometheus', 'promtool', 'alertmanager', 'amtool', 'k6'] as const) {
