@@ -1,6 +1,6 @@
 import type { SpawnOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -149,6 +149,17 @@ describe('startTrace', () => {
     const log = await readFile(trace.logFile, 'utf8');
     expect(log).toContain('summary line\n');
     expect(log).toContain('level=warn msg="slow"\n');
+  });
+
+  it('still settles when the log file cannot be written', async () => {
+    await mkdir(join(runDir, 'k6-trace.log'));
+    const trace = await startTrace(base());
+    const k6 = only();
+    k6.stderr.write('level=error msg="boom"\n');
+    k6.exit(107);
+    const error = (await trace.done.catch((e: unknown) => e)) as K6ExitError;
+    expect(error.logTail).toContain('level=error msg="boom"');
+    expect(error.logTail.some((line) => line.startsWith(`[gameday] cannot write ${trace.logFile}: EISDIR`))).toBe(true);
   });
 
   it('rejects a crash with the exit code, its meaning and the tail of the log', async () => {

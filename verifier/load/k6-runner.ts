@@ -8,7 +8,7 @@
 
 import { spawn as nodeSpawn, type SpawnOptions } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -177,23 +177,27 @@ async function startK6(options: K6RunOptions, setup: RoleSetup): Promise<K6Proce
   });
 
   const what = setup.role === 'trace' ? 'k6 trace' : `k6 burst "${setup.name}"`;
+  const tail = new LineTail(logTailLines);
+  // Errors after a successful start (a failing kill) go to the log tail; the exit decides the outcome.
+  let started = false;
+  child.on('error', (error: Error) => {
+    if (started) tail.push(`[gameday] ${error.message}\n`);
+  });
   const pid = await new Promise<number>((resolve, reject) => {
-    const onError = (error: Error) =>
-      reject(
-        new LoadError(
-          `${what} could not be started from ${options.k6Path}: ${error.message}. ` + 'Check the path (resolveTool("k6") installs it).',
-          { cause: error },
-        ),
-      );
+    const onError = (error: Error) => {
+      const message = `${what} could not be started from ${options.k6Path}: ${error.message}`;
+      reject(new LoadError(`${message}. Check the path (resolveTool("k6") installs it).`, { cause: error }));
+    };
     child.once('error', onError);
     child.once('spawn', () => {
+      started = true;
       child.off('error', onError);
       resolve(child.pid ?? -1);
     });
   });
 
   const log = createWriteStream(setup.logFile, { flags: 'a' });
-  const tail = new LineTail(logTailLines);
+  log.on('error', (error) => tail.push(`[gameday] cannot write ${setup.logFile}: ${error.message}\n`));
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding('utf8');
     stream?.on('data', (chunk: string) => {
@@ -208,12 +212,11 @@ async function startK6(options: K6RunOptions, setup: RoleSetup): Promise<K6Proce
   let graceTimer: NodeJS.Timeout | undefined;
 
   const done = new Promise<K6Exit>((resolve, reject) => {
-    // Any later error (e.g. kill failing) must not go unhandled; the exit decides the outcome.
-    child.on('error', (error: Error) => tail.push(`[gameday] ${error.message}\n`));
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
       exited = true;
       clearTimeout(graceTimer);
-      log.end(() => {
+      // Settle only once the log is on disk, so a reader of the log file sees all of it.
+      void closeLog(log).then(() => {
         const exit: K6Exit = { exitCode: code, signal, stopped };
         const problem = exitProblem(exit, killedAfterGrace, options.stopGraceMs ?? defaultStopGraceMs);
         if (problem === undefined) resolve(exit);
@@ -246,6 +249,15 @@ async function startK6(options: K6RunOptions, setup: RoleSetup): Promise<K6Proce
 }
 
 const defaultStopGraceMs = 15_000;
+
+/** Ends the stream and waits until it is closed, also when it already failed (no 'finish' then). */
+function closeLog(log: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (log.closed || log.destroyed) return resolve();
+    log.once('close', () => resolve());
+    log.end();
+  });
+}
 
 function checkNumbers(options: K6RunOptions, setup: RoleSetup): void {
   const problems: string[] = [];
