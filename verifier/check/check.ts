@@ -453,7 +453,7 @@ async function injectorFinding(
       };
     }
   }
-  return { ...base, status: 'ok', detail: [found.path, ...args].join(' ') };
+  return { ...base, status: 'ok', detail: [found.path, ...args.map(shellWord)].join(' ') };
 }
 
 /** The script an interpreter would run: its first non-option argument, unless code comes inline (-c, -e). */
@@ -542,6 +542,11 @@ function matchesLabels(labels: Record<string, string>, wanted: Record<string, st
 function extraLabels(labels: Record<string, string>, expectation: Expectation): string {
   const extra = Object.entries(labels).filter(([name]) => name !== 'alertname' && !(name in expectation.labels));
   return extra.length > 0 ? ` {${extra.map(([name, value]) => `${name}="${value}"`).join(', ')}}` : '';
+}
+
+/** An argument as a person would type it: quoted when it holds spaces or quotes. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg);
 }
 
 /** `2026-11-23T02:39:29.367082757Z` -> `2026-11-23T02:39:29Z`: seconds are enough to read. */
