@@ -40,8 +40,10 @@ export function runChild(name: string, start: (world: World) => Promise<ChildSer
     if (process.connected) process.disconnect();
   };
   process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
   process.once('disconnect', stop);
+  // Ctrl-C in a terminal signals the whole process group. The supervisor stops its children
+  // itself (SIGTERM), so a child ignores SIGINT rather than racing it and looking like a crash.
+  process.on('SIGINT', () => undefined);
 
   start(world).then(
     (started) => {
