@@ -1,6 +1,13 @@
 // The load runner: starts the trace and bursts as k6 processes and reads their results.
 
-export { readBurstResult, readTraceSamples, type TraceSample } from './k6-results.ts';
+export {
+  readBurstResult,
+  readTraceResults,
+  readTraceSamples,
+  type TraceLatency,
+  type TraceResults,
+  type TraceSample,
+} from './k6-results.ts';
 export {
   burstVus,
   exitProblem,

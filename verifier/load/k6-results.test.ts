@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readBurstResult, readTraceSamples } from './k6-results.ts';
+import { readBurstResult, readTraceResults, readTraceSamples } from './k6-results.ts';
 import { LoadError } from './load-error.ts';
 
 // Fixtures are unmodified outputs of k6 v2.2.0 runs of traces/trace.ts and loadtests/burst.ts
@@ -68,6 +68,35 @@ describe('readTraceSamples', () => {
     // 2026-11-23T02:28:31.637017405Z, 12 ms after the iteration started.
     expect(samples[0]).toEqual([Date.parse('2026-11-23T02:28:31.637Z'), 1]);
     expect(samples.map(([, ok]) => ok)).toEqual(expected.map(([, ok]) => ok));
+  });
+
+  it("joins each iteration's duration to its sample by started_ms", async () => {
+    const { samples, latencies } = await readTraceResults(fixture('trace-results.jsonl'));
+    expect(samples).toEqual(expected);
+    // iteration_duration of each iteration (PUT + GET), in ms, rounded to the microsecond.
+    expect(latencies).toEqual([
+      [1795400911625, 11.543],
+      [1795400912126, 6.02],
+      [1795400912625, 5.602],
+      [1795400913126, 5.041],
+      [1795400913626, 3.251],
+      [1795400914126, 4.88],
+      [1795400914626, 4.007],
+      [1795400915126, 4.103],
+      [1795400915626, 4.963],
+    ]);
+  });
+
+  it('has no latencies without started_ms, the join key', async () => {
+    const file = join(tmp, 'no-metadata-durations.json');
+    const lines = (await readFile(fixture('trace-results.jsonl'), 'utf8'))
+      .split('\n')
+      .filter((line) => line.includes('"type":"Point"'))
+      .map((line) => line.replace(/,"metadata":\{[^}]*\}/, ''));
+    await writeFile(file, lines.join('\n'));
+    const { samples, latencies } = await readTraceResults(file);
+    expect(samples).toHaveLength(expected.length);
+    expect(latencies).toEqual([]);
   });
 
   it('says where the file should have been when it is missing', async () => {

@@ -12,6 +12,18 @@ import { LoadError } from './load-error.ts';
 
 export type TraceSample = [unixMs: number, ok: 0 | 1];
 
+/** How long one trace iteration took (k6's `iteration_duration`: the PUT and the GET). */
+export type TraceLatency = [unixMs: number, durationMs: number];
+
+export interface TraceResults {
+  samples: TraceSample[];
+  /**
+   * One per sample whose iteration carried `started_ms` (the join key), same time as the sample,
+   * oldest first. Empty for a script that does not set the metadata.
+   */
+  latencies: TraceLatency[];
+}
+
 /**
  * The trace's `trace_ok` points, one per iteration, oldest first. The time is the iteration's
  * start (metadata `started_ms`, set by traces/trace.ts), or the sample time (its end) for a
@@ -19,6 +31,11 @@ export type TraceSample = [unixMs: number, ok: 0 | 1];
  * A `.gz` file is decompressed. A torn last line (k6 killed mid-write) is ignored.
  */
 export async function readTraceSamples(file: string, metric = 'trace_ok'): Promise<TraceSample[]> {
+  return (await readTraceResults(file, metric)).samples;
+}
+
+/** `readTraceSamples` plus each iteration's duration, from the same single pass over the file. */
+export async function readTraceResults(file: string, metric = 'trace_ok'): Promise<TraceResults> {
   try {
     await access(file);
   } catch (error) {
@@ -32,9 +49,12 @@ export async function readTraceSamples(file: string, metric = 'trace_ok'): Promi
   const input: Readable = file.endsWith('.gz') ? pipeline(createReadStream(file), createGunzip(), () => {}) : createReadStream(file);
 
   const samples: TraceSample[] = [];
+  // started_ms of the iteration → its duration; joined to the samples at the end, whatever the order.
+  const durations = new Map<number, number>();
   // A point line contains these two fragments in k6's JSON output; checking them first avoids
   // parsing the ~20 other sample lines each iteration writes.
   const metricFragment = `"metric":${JSON.stringify(metric)}`;
+  const durationFragment = '"metric":"iteration_duration"';
   let lineNumber = 0;
   let torn: number | undefined;
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
@@ -42,7 +62,8 @@ export async function readTraceSamples(file: string, metric = 'trace_ok'): Promi
     for await (const line of lines) {
       lineNumber += 1;
       if (torn !== undefined) throw badLine(file, torn, 'not valid JSON');
-      if (!line.includes(metricFragment) || !line.includes('"type":"Point"')) continue;
+      const isSample = line.includes(metricFragment);
+      if (!(isSample || line.includes(durationFragment)) || !line.includes('"type":"Point"')) continue;
       let point: unknown;
       try {
         point = JSON.parse(line);
@@ -50,24 +71,34 @@ export async function readTraceSamples(file: string, metric = 'trace_ok'): Promi
         torn = lineNumber;
         continue;
       }
-      samples.push(tracePoint(point, file, lineNumber));
+      const { started, time, value } = pointData(point, file, lineNumber);
+      if (isSample) samples.push([started ?? time, value === 0 ? 0 : 1]);
+      else if (started !== undefined) durations.set(started, value);
     }
   } catch (error) {
     if (error instanceof LoadError) throw error;
     throw new LoadError(`cannot read the trace results at ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return samples.sort((a, b) => a[0] - b[0]);
+  samples.sort((a, b) => a[0] - b[0]);
+  const latencies: TraceLatency[] = [];
+  for (const [at] of samples) {
+    const duration = durations.get(at);
+    if (duration !== undefined) latencies.push([at, Math.round(duration * 1000) / 1000]);
+  }
+  return { samples, latencies };
 }
 
-function tracePoint(point: unknown, file: string, line: number): TraceSample {
+function pointData(point: unknown, file: string, line: number): { started: number | undefined; time: number; value: number } {
   const data = isRecord(point) && isRecord(point.data) ? point.data : undefined;
   if (data === undefined || typeof data.value !== 'number' || typeof data.time !== 'string') {
     throw badLine(file, line, 'expected {"data": {"time": string, "value": number}}');
   }
   const started = isRecord(data.metadata) ? Number(data.metadata.started_ms) : Number.NaN;
-  const time = Number.isFinite(started) ? started : Date.parse(data.time);
-  if (!Number.isFinite(time)) throw badLine(file, line, `expected an RFC 3339 time, got ${JSON.stringify(data.time)}`);
-  return [time, data.value === 0 ? 0 : 1];
+  const time = Date.parse(data.time);
+  if (!Number.isFinite(started) && !Number.isFinite(time)) {
+    throw badLine(file, line, `expected an RFC 3339 time, got ${JSON.stringify(data.time)}`);
+  }
+  return { started: Number.isFinite(started) ? started : undefined, time, value: data.value };
 }
 
 function badLine(file: string, line: number, reason: string): LoadError {

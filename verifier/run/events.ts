@@ -198,6 +198,8 @@ export interface AlertsReconciled extends Base {
 export interface TraceSamples extends Base {
   kind: 'trace.samples';
   samples: Array<[number, 0 | 1]>;
+  /** How long iterations took: [unix milliseconds of the iteration, as in `samples`; milliseconds]. */
+  latencies?: Array<[number, number]>;
 }
 
 export interface WindowEnded extends Base {

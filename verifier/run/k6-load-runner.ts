@@ -8,7 +8,7 @@ import {
   type K6Process,
   burstVus,
   readBurstResult,
-  readTraceSamples,
+  readTraceResults,
   startBurst,
   startTrace,
   traceVusDefault,
@@ -19,7 +19,10 @@ export function createK6Runner(options: { k6Path: string }): LoadRunner {
   return {
     async startTrace(spec) {
       const process = await startTrace({ k6Path: options.k6Path, ...spec });
-      return handleFor(process, traceVusDefault, async () => ({ traceSamples: await readTraceSamples(process.resultFile) }));
+      return handleFor(process, traceVusDefault, async () => {
+        const { samples, latencies } = await readTraceResults(process.resultFile);
+        return { traceSamples: samples, traceLatencies: latencies };
+      });
     },
     async startBurst(spec) {
       const process = await startBurst({ k6Path: options.k6Path, ...spec });

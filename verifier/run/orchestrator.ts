@@ -330,7 +330,13 @@ class GameDay {
       ...(finish.result ? { result: finish.result } : {}),
       ...(finish.error ? { error: finish.error } : {}),
     });
-    if (finish.traceSamples) this.record({ kind: 'trace.samples', samples: finish.traceSamples });
+    if (finish.traceSamples) {
+      this.record({
+        kind: 'trace.samples',
+        samples: finish.traceSamples,
+        ...(finish.traceLatencies ? { latencies: finish.traceLatencies } : {}),
+      });
+    }
     if (finish.result) {
       const r = finish.result;
       this.log(

@@ -25,6 +25,8 @@ export interface LoadFinish {
   result?: LoadResult;
   /** Trace: per-iteration outcome, [unix ms, 1 ok / 0 failed]. */
   traceSamples?: Array<[number, 0 | 1]>;
+  /** Trace: per-iteration duration, [unix ms as in traceSamples, milliseconds]. */
+  traceLatencies?: Array<[number, number]>;
   /** Set when k6 ended in a way that was not asked for (crash, bad script); carries the log tail. */
   error?: string;
 }
