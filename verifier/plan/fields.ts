@@ -8,7 +8,9 @@
 
 import type schema from './plan.schema.json';
 import type {
+  BasicAuth,
   BurstSpec,
+  EndpointAuth,
   EndpointSpec,
   ExecInjector,
   Expectation,
@@ -17,6 +19,7 @@ import type {
   Injector,
   MonitoringSpec,
   Plan,
+  StopCondition,
   TargetSpec,
   TraceSpec,
   WindowSpec,
@@ -58,6 +61,7 @@ export const fieldMaps = {
       trace: 'trace',
       bursts: 'bursts',
       faults: 'faults',
+      stopConditions: 'stopConditions',
     },
     derived: ['file'],
   }),
@@ -76,7 +80,22 @@ export const fieldMaps = {
     },
     derived: [],
   }),
-  endpoint: fieldMap<'endpoint', EndpointSpec>()({ yaml: { url: 'url' }, derived: [] }),
+  endpoint: fieldMap<'endpoint', EndpointSpec>()({
+    yaml: { url: 'url', headers: 'headers', headersFromEnv: 'headersFromEnv', auth: 'auth' },
+    derived: [],
+  }),
+  endpointAuth: fieldMap<'endpointAuth', EndpointAuth>()({
+    yaml: { bearerTokenEnv: 'bearerTokenEnv', basicAuth: 'basicAuth' },
+    derived: [],
+  }),
+  basicAuth: fieldMap<'basicAuth', BasicAuth>()({
+    yaml: { usernameEnv: 'usernameEnv', passwordEnv: 'passwordEnv' },
+    derived: [],
+  }),
+  stopCondition: fieldMap<'stopCondition', StopCondition>()({
+    yaml: { name: 'name', expr: 'expr', for: 'forSeconds' },
+    derived: [],
+  }),
   trace: fieldMap<'trace', TraceSpec>()({ yaml: { rate: 'rate', script: 'script' }, derived: [] }),
   burst: fieldMap<'burst', BurstSpec>()({
     yaml: { name: 'name', at: 'atSeconds', rate: 'rate', duration: 'durationSeconds', vus: 'vus', script: 'script' },
@@ -88,6 +107,7 @@ export const fieldMaps = {
       description: 'description',
       at: 'atSeconds',
       duration: 'durationSeconds',
+      maxDuration: 'maxDurationSeconds',
       inject: 'inject',
       revert: 'revert',
       exposedBy: 'exposedBy',

@@ -105,6 +105,22 @@ describe('valid plans', () => {
     expect(plan.bursts[0]?.vus).toBe(300);
     expect(plan.faults[1]?.atSeconds).toBe(90);
     expect(plan.faults[1]?.inject).toMatchObject({ kind: 'http', method: 'POST', body: 'break', timeoutSeconds: 30 });
+    expect(plan.faults[0]?.maxDurationSeconds).toBe(60);
+    expect(plan.stopConditions).toEqual([{ name: 'queue-disconnected', expr: 'demo_queue_connected == 0', forSeconds: 10 }]);
+  });
+
+  test('credentials load as the names of environment variables, never as values', async () => {
+    const plan = await loadPlan(`${fixtures}valid/full.yaml`, { fileExists: () => true });
+    expect(plan.monitoring.prometheus).toEqual({
+      url: 'http://127.0.0.1:19090/prometheus',
+      headers: { 'X-Scope-OrgID': 'team-a' },
+      headersFromEnv: { 'X-Api-Key': 'PROM_API_KEY' },
+      auth: { bearerTokenEnv: 'PROM_TOKEN' },
+    });
+    expect(plan.monitoring.alertmanager).toEqual({
+      url: 'http://127.0.0.1:19093',
+      auth: { basicAuth: { usernameEnv: 'AM_USER', passwordEnv: 'AM_PASSWORD' } },
+    });
   });
 
   test('parsePlan resolves the plan file and default scripts from its options', () => {

@@ -103,6 +103,28 @@ const cases: Case[] = [
   { file: 'expect-within-missing.yaml', path: 'faults[1].expect[0].within', line: 40, message: /missing `within`/ },
   { file: 'expect-label-value-number.yaml', path: 'faults[0].expect[0].labels.code', line: 31, message: /`code` must be a string, got 500/ },
   { file: 'expect-label-name-invalid.yaml', path: 'faults[0].expect[0].labels["1st-team"]', line: 31, message: /"1st-team" is not a valid label name/ },
+  { file: 'max-duration-shorter-than-duration.yaml', path: 'faults[1].maxDuration', line: 36, message: /maxDuration \(30s\) is shorter than the fault's duration \(1m\)/ },
+  { file: 'max-duration-zero.yaml', path: 'faults[1].maxDuration', line: 36, message: /`maxDuration` must be longer than 0s/ },
+  // Stop conditions
+  { file: 'stop-condition-expr-missing.yaml', path: 'stopConditions[0].expr', line: 43, message: /missing `expr`/ },
+  { file: 'stop-condition-expr-empty.yaml', path: 'stopConditions[0].expr', line: 44, message: /`expr` is an empty string/ },
+  { file: 'stop-condition-unknown-key.yaml', path: 'stopConditions[0].exp', line: 44, message: /unknown key `exp`/ },
+  { file: 'stop-condition-for-not-a-duration.yaml', path: 'stopConditions[0].for', line: 45, message: /"5 seconds" is not a duration/ },
+  { file: 'stop-condition-duplicate-name.yaml', path: 'stopConditions[1].name', line: 44, message: /duplicate stop condition name "errors-high"/ },
+  { file: 'stop-conditions-not-a-list.yaml', path: 'stopConditions', line: 43, message: /`stopConditions` must be a list, got a mapping/ },
+  // Credentials: only names of environment variables, nothing secret in what is journaled
+  { file: 'auth-unknown-key.yaml', path: 'monitoring.prometheus.auth.bearerToken', line: 13, message: /unknown key `bearerToken`/ },
+  { file: 'auth-env-name-empty.yaml', path: 'monitoring.prometheus.auth.bearerTokenEnv', line: 13, message: /`bearerTokenEnv` is empty/ },
+  { file: 'auth-env-name-is-a-value.yaml', path: 'monitoring.prometheus.auth.bearerTokenEnv', line: 13, message: /"\$PROM_TOKEN" is not an environment variable name/ },
+  { file: 'auth-empty.yaml', path: 'monitoring.prometheus.auth', line: 13, message: /`auth` names no credentials/ },
+  { file: 'auth-bearer-and-basic.yaml', path: 'monitoring.alertmanager.auth', line: 15, message: /`auth` names more than one kind of credentials/ },
+  { file: 'basic-auth-password-env-missing.yaml', path: 'monitoring.alertmanager.auth.basicAuth.passwordEnv', line: 15, message: /missing `passwordEnv`/ },
+  { file: 'url-with-credentials.yaml', path: 'monitoring.prometheus.url', line: 11, message: /the URL carries credentials/ },
+  { file: 'headers-authorization-literal.yaml', path: 'monitoring.prometheus.headers.Authorization', line: 13, message: /header "Authorization" carries credentials/ },
+  { file: 'header-name-invalid.yaml', path: 'monitoring.prometheus.headers["X Scope OrgID"]', line: 13, message: /"X Scope OrgID" is not a valid HTTP header name/ },
+  { file: 'headers-from-env-not-a-variable-name.yaml', path: 'monitoring.prometheus.headersFromEnv["X-Scope-OrgID"]', line: 13, message: /"team-a" is not an environment variable name/ },
+  { file: 'header-both-literal-and-from-env.yaml', path: 'monitoring.prometheus.headers["X-Scope-OrgID"]', line: 13, message: /set both in `headers` and in `headersFromEnv`/ },
+  { file: 'headers-from-env-authorization-with-auth.yaml', path: 'monitoring.prometheus.headersFromEnv.Authorization', line: 13, message: /would replace the credentials `auth` sends/ },
 ];
 
 async function diagnosticsOf(file: string): Promise<Diagnostic[]> {

@@ -95,11 +95,20 @@ function explain(error: ErrorObject, root: unknown): Finding {
       };
     }
     case 'propertyNames': {
-      const label = String(params.propertyName);
+      const property = String(params.propertyName);
+      const map = definitionOf(parentSchema);
+      if (map === 'headerMap' || map === 'envHeaderMap') {
+        return {
+          path: [...path, property],
+          anchor: 'key',
+          message: `${JSON.stringify(property)} is not a valid HTTP header name`,
+          hint: 'header names use letters, digits and dashes, without spaces or colons, e.g. X-Scope-OrgID',
+        };
+      }
       return {
-        path: [...path, label],
+        path: [...path, property],
         anchor: 'key',
-        message: `${JSON.stringify(label)} is not a valid label name`,
+        message: `${JSON.stringify(property)} is not a valid label name`,
         hint: 'label names use letters, digits and underscores, and do not start with a digit',
       };
     }
@@ -137,8 +146,14 @@ function explain(error: ErrorObject, root: unknown): Finding {
     case 'minimum':
       return { path, message: `${name} must be at least ${params.limit}, got ${show(data)}`, hint: `give a number of at least ${params.limit}` };
     case 'minProperties':
+      if (definitionOf(parentSchema) === 'endpointAuth') {
+        return { path, message: `${name} names no credentials`, hint: AUTH_HINT };
+      }
       return { path, message: `${name} names no injector`, hint: 'give exactly one of `http:` or `exec:`' };
     case 'maxProperties':
+      if (definitionOf(parentSchema) === 'endpointAuth') {
+        return { path, message: `${name} names more than one kind of credentials`, hint: AUTH_HINT };
+      }
       return {
         path,
         message: `${name} has more than one injector`,
@@ -148,6 +163,8 @@ function explain(error: ErrorObject, root: unknown): Finding {
       return { path, message: `${name} ${error.message ?? 'is invalid'}`, hint: description };
   }
 }
+
+const AUTH_HINT = 'give exactly one of `bearerTokenEnv: NAME` or `basicAuth: { usernameEnv: NAME, passwordEnv: NAME }`';
 
 function typeFinding(
   path: PathSegment[],
@@ -212,6 +229,14 @@ function patternFinding(path: PathSegment[], data: unknown, definition: string |
       };
     case 'hostPort':
       return { path, message: `${text} is not host:port`, hint: 'write a host and a port, e.g. 127.0.0.1:19095' };
+    case 'envName':
+      return {
+        path,
+        message: data === '' ? `${nameOf(path)} is empty` : `${text} is not an environment variable name`,
+        hint: path.includes('headersFromEnv')
+          ? 'give the name of the environment variable that holds the value, e.g. TENANT_ID; to send a value as written, put it under `headers`'
+          : 'give the name of an environment variable (letters, digits and underscores), e.g. PROM_TOKEN; gameday reads its value at run time',
+      };
     default:
       return { path, message: `${text} is not in the expected form`, hint: '' };
   }

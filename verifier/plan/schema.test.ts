@@ -21,7 +21,12 @@ describe('plan.schema.json', () => {
     for (const [name, definition] of Object.entries(definitions)) {
       if (definition.type !== 'object') continue;
       if (definition.properties !== undefined) expect(definition.additionalProperties, name).toBe(false);
-      else expect(definition.additionalProperties, name).toEqual({ type: 'string' });
+      else {
+        // A string, or a named kind of string (envHeaderMap's values are environment variable names).
+        const values = definition.additionalProperties as Node;
+        const target = typeof values.$ref === 'string' ? definitions[values.$ref.replace('#/definitions/', '')] : values;
+        expect(target?.type, name).toBe('string');
+      }
     }
   });
 

@@ -32,7 +32,7 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
   checkLoadTarget(data, report);
   for (const name of ['prometheus', 'alertmanager'] as const) {
     const endpoint = monitoring[name];
-    if (isRecord(endpoint)) checkUrl(endpoint.url, ['monitoring', name, 'url'], report);
+    if (isRecord(endpoint)) checkEndpoint(endpoint, ['monitoring', name], report);
   }
   checkWebhookListen(monitoring.webhookListen, report);
 
@@ -42,6 +42,8 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
   const faults = Array.isArray(data.faults) ? data.faults : [];
   checkUniqueNames(bursts, 'bursts', 'burst', report);
   checkUniqueNames(faults, 'faults', 'fault', report);
+  const stopConditions = Array.isArray(data.stopConditions) ? data.stopConditions : [];
+  checkUniqueNames(stopConditions, 'stopConditions', 'stop condition', report);
 
   for (const [index, burst] of bursts.entries()) {
     if (!isRecord(burst)) continue;
@@ -54,6 +56,7 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
     if (!isRecord(fault)) continue;
     const path = ['faults', index];
     checkSlot(fault, path, 'fault', windowSeconds, report);
+    checkMaxDuration(fault, path, report);
     checkInjector(fault.inject, [...path, 'inject'], report);
     checkInjector(fault.revert, [...path, 'revert'], report);
     checkExposedBy(fault.exposedBy, burstNames, [...path, 'exposedBy'], report);
@@ -101,6 +104,63 @@ function checkSlot(
       `the ${kind} runs until ${formatDuration(at + duration)}, past the window's end (${windowEnd})`,
       `shorten it to at most ${formatDuration(windowSeconds - at)}, start it earlier, or lengthen window.duration`,
     );
+  }
+}
+
+/** The safety limit must leave the fault its scheduled time, or it would cut every run short. */
+function checkMaxDuration(fault: Record<string, unknown>, path: PathSegment[], report: Report): void {
+  const max = positive(fault.maxDuration, [...path, 'maxDuration'], report);
+  const duration = typeof fault.duration === 'string' ? parseDuration(fault.duration) : undefined;
+  if (max === undefined || max === 0 || duration === undefined || max >= duration) return;
+  report(
+    [...path, 'maxDuration'],
+    `maxDuration (${formatDuration(max)}) is shorter than the fault's duration (${formatDuration(duration)})`,
+    `maxDuration is a safety limit beyond the schedule: set it to at least ${formatDuration(duration)}, or remove it`,
+  );
+}
+
+/** Headers that carry credentials: written literally they would land in the journal. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+/** Nothing secret in what is journaled: no credentials in the URL or in literal headers. */
+function checkEndpoint(endpoint: Record<string, unknown>, path: PathSegment[], report: Report): void {
+  const url = checkUrl(endpoint.url, [...path, 'url'], report);
+  if (url !== undefined && (url.username !== '' || url.password !== '')) {
+    report(
+      [...path, 'url'],
+      'the URL carries credentials, which would be written to the journal and the report',
+      'remove them from the URL and use `auth: { basicAuth: { usernameEnv: …, passwordEnv: … } }`',
+    );
+  }
+  const literal = isRecord(endpoint.headers) ? Object.keys(endpoint.headers) : [];
+  const fromEnv = isRecord(endpoint.headersFromEnv) ? Object.keys(endpoint.headersFromEnv) : [];
+  for (const header of literal) {
+    const lower = header.toLowerCase();
+    if (CREDENTIAL_HEADERS.includes(lower)) {
+      report(
+        [...path, 'headers', header],
+        `header ${show(header)} carries credentials, and \`headers\` are written to the journal as they are`,
+        lower === 'authorization'
+          ? 'use `auth: { bearerTokenEnv: NAME }` (or basicAuth), which reads the value from the environment at run time'
+          : `move it to \`headersFromEnv: { ${header}: NAME }\`, which reads the value from the environment at run time`,
+      );
+    } else if (fromEnv.some((other) => other.toLowerCase() === lower)) {
+      report(
+        [...path, 'headers', header],
+        `header ${show(header)} is set both in \`headers\` and in \`headersFromEnv\``,
+        'keep one of them',
+      );
+    }
+  }
+  if (isRecord(endpoint.auth)) {
+    const clash = fromEnv.find((header) => header.toLowerCase() === 'authorization');
+    if (clash !== undefined) {
+      report(
+        [...path, 'headersFromEnv', clash],
+        `header ${show(clash)} would replace the credentials \`auth\` sends`,
+        'keep either `auth` or this header, not both',
+      );
+    }
   }
 }
 

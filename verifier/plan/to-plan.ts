@@ -4,7 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { parseDuration } from './duration.ts';
 import type { SchemaObject, YamlKey } from './fields.ts';
-import type { BurstSpec, Expectation, FaultSpec, Injector, Plan } from './types.ts';
+import type { BurstSpec, EndpointSpec, Expectation, FaultSpec, Injector, Plan, StopCondition } from './types.ts';
 
 /** The YAML form, keyed by the schema (a key the schema lacks cannot be read here). */
 type Yaml<D extends SchemaObject> = { [K in YamlKey<D>]?: unknown };
@@ -19,6 +19,7 @@ interface PlanYaml extends Yaml<'plan'> {
   trace?: { rate?: number; script?: string };
   bursts?: BurstYaml[];
   faults: FaultYaml[];
+  stopConditions?: StopConditionYaml[];
 }
 interface WindowYaml extends Yaml<'window'> {
   duration: string;
@@ -26,11 +27,26 @@ interface WindowYaml extends Yaml<'window'> {
   grace?: string;
 }
 interface MonitoringYaml extends Yaml<'monitoring'> {
-  prometheus: { url: string };
-  alertmanager: { url: string };
+  prometheus: EndpointYaml;
+  alertmanager: EndpointYaml;
   webhookListen?: string;
   watchdog?: string;
   pollInterval?: string;
+}
+interface EndpointYaml extends Yaml<'endpoint'> {
+  url: string;
+  headers?: Record<string, string>;
+  headersFromEnv?: Record<string, string>;
+  auth?: AuthYaml;
+}
+interface AuthYaml extends Yaml<'endpointAuth'> {
+  bearerTokenEnv?: string;
+  basicAuth?: { usernameEnv: string; passwordEnv: string };
+}
+interface StopConditionYaml extends Yaml<'stopCondition'> {
+  name: string;
+  expr: string;
+  for?: string;
 }
 interface BurstYaml extends Yaml<'burst'> {
   name: string;
@@ -45,6 +61,7 @@ interface FaultYaml extends Yaml<'fault'> {
   description?: string;
   at: string;
   duration: string;
+  maxDuration?: string;
   inject: InjectorYaml;
   revert: InjectorYaml | 'none';
   exposedBy?: string;
@@ -82,6 +99,7 @@ const DEFAULTS = {
   burstScript: 'loadtests/burst.ts',
   httpMethod: 'POST',
   injectorTimeout: '30s',
+  stopConditionFor: '0s',
 } as const;
 
 /**
@@ -104,8 +122,8 @@ export function toPlan(data: unknown, file: string, repoRoot: string): Plan {
     },
     target: { baseUrl: plan.target.baseUrl },
     monitoring: {
-      prometheus: { url: monitoring.prometheus.url },
-      alertmanager: { url: monitoring.alertmanager.url },
+      prometheus: toEndpoint(monitoring.prometheus),
+      alertmanager: toEndpoint(monitoring.alertmanager),
       ...(monitoring.webhookListen !== undefined && { webhookListen: monitoring.webhookListen }),
       ...(monitoring.watchdog !== undefined && { watchdog: monitoring.watchdog }),
       pollIntervalSeconds: seconds(monitoring.pollInterval ?? DEFAULTS.pollInterval),
@@ -117,7 +135,29 @@ export function toPlan(data: unknown, file: string, repoRoot: string): Plan {
     bursts: (plan.bursts ?? []).map((burst) => toBurst(burst, directory, repoRoot)),
     faults: plan.faults.map(toFault),
     allowedTargets: plan.allowedTargets ?? [],
+    ...(plan.stopConditions !== undefined && { stopConditions: plan.stopConditions.map(toStopCondition) }),
   };
+}
+
+function toEndpoint(endpoint: EndpointYaml): EndpointSpec {
+  const { auth } = endpoint;
+  return {
+    url: endpoint.url,
+    ...(endpoint.headers !== undefined && { headers: endpoint.headers }),
+    ...(endpoint.headersFromEnv !== undefined && { headersFromEnv: endpoint.headersFromEnv }),
+    ...(auth !== undefined && {
+      auth: {
+        ...(auth.bearerTokenEnv !== undefined && { bearerTokenEnv: auth.bearerTokenEnv }),
+        ...(auth.basicAuth !== undefined && {
+          basicAuth: { usernameEnv: auth.basicAuth.usernameEnv, passwordEnv: auth.basicAuth.passwordEnv },
+        }),
+      },
+    }),
+  };
+}
+
+function toStopCondition(condition: StopConditionYaml): StopCondition {
+  return { name: condition.name, expr: condition.expr, forSeconds: seconds(condition.for ?? DEFAULTS.stopConditionFor) };
 }
 
 function toBurst(burst: BurstYaml, directory: string, repoRoot: string): BurstSpec {
@@ -137,6 +177,7 @@ function toFault(fault: FaultYaml): FaultSpec {
     ...(fault.description !== undefined && { description: fault.description }),
     atSeconds: seconds(fault.at),
     durationSeconds: seconds(fault.duration),
+    ...(fault.maxDuration !== undefined && { maxDurationSeconds: seconds(fault.maxDuration) }),
     inject: toInjector(fault.inject),
     revert: fault.revert === 'none' ? 'none' : toInjector(fault.revert),
     ...(fault.exposedBy !== undefined && { exposedBy: fault.exposedBy }),

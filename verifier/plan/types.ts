@@ -19,6 +19,8 @@ export interface Plan {
   faults: FaultSpec[];
   /** Hosts load may be sent to besides loopback. Empty by default: loopback only. */
   allowedTargets: string[];
+  /** Conditions that abort the game day when true; absent when the plan has none. */
+  stopConditions?: StopCondition[];
 }
 
 export interface WindowSpec {
@@ -46,8 +48,38 @@ export interface MonitoringSpec {
   pollIntervalSeconds: number;
 }
 
+/**
+ * An HTTP API gameday reads (Prometheus, Alertmanager). The plan is journaled as loaded, so it
+ * holds no secret: credentials and secret headers are names of environment variables, read when
+ * the run starts (`endpointClientOptions` in observe/credentials.ts).
+ */
 export interface EndpointSpec {
   url: string;
+  /** Headers sent as written (journaled: nothing secret), e.g. { 'X-Scope-OrgID': 'team-a' }. */
+  headers?: Record<string, string>;
+  /** Header name -> name of the environment variable holding its value. */
+  headersFromEnv?: Record<string, string>;
+  auth?: EndpointAuth;
+}
+
+/** Exactly one of the two is set (the schema says so). */
+export interface EndpointAuth {
+  /** Environment variable holding a bearer token. */
+  bearerTokenEnv?: string;
+  basicAuth?: BasicAuth;
+}
+
+export interface BasicAuth {
+  usernameEnv: string;
+  passwordEnv: string;
+}
+
+/** A PromQL condition that stops the game day when it has been true for `forSeconds`. */
+export interface StopCondition {
+  name: string;
+  /** True when the result is a non-empty vector or a non-zero scalar. */
+  expr: string;
+  forSeconds: number;
 }
 
 export interface TraceSpec {
@@ -75,6 +107,8 @@ export interface FaultSpec {
   atSeconds: number;
   /** How long the fault stays in place before it is reverted. */
   durationSeconds: number;
+  /** Safety limit from the injection's start: reverted then whatever else happens. At least durationSeconds. */
+  maxDurationSeconds?: number;
   inject: Injector;
   /** Absent only for faults that need no revert (they must say so with `revert: none`). */
   revert: Injector | 'none';
