@@ -6,7 +6,7 @@
 //
 // Settings (all optional): RATE iterations/s (2000), DURATION (30s), BASE_URL
 // (http://127.0.0.1:18080), RUN_ID (tag `testid`, "manual"), VUS pre-allocated
-// (max(20, RATE × 0.1)), MAX_VUS (= VUS), TIMEOUT per request (5s).
+// (max(20, RATE × 0.25)), MAX_VUS (= VUS), TIMEOUT per request (5s).
 //
 // Every VU is allocated before the start: k6 adds VUs one at a time mid-test, and that costs
 // CPU exactly when the rate is already too hard to hold. If VUS run out, iterations are
@@ -21,8 +21,11 @@ const rate = envPositiveNumber('RATE', 2000);
 const duration = envDuration('DURATION', '30s');
 const baseUrl = envBaseUrl('BASE_URL', 'http://127.0.0.1:18080');
 const runId = envString('RUN_ID', 'manual');
-// Enough for 100 ms per request at the full rate (VUs needed ≈ rate × latency).
-const vus = envPositiveInteger('VUS', Math.max(20, Math.ceil(rate * 0.1)));
+// Enough for 250 ms per request at the full rate (VUs needed ≈ rate × latency), so a stall of
+// the target or the machine of up to ~250 ms is absorbed instead of dropping iterations. Measured
+// at 2000/s on the demo target with its gateway stopped for 300 ms: 200 VUs dropped 430–470
+// iterations, 500 VUs 150–210. An idle VU costs ~0.5 MiB (200 VUs: 128 MiB RSS; 500: 238 MiB).
+const vus = envPositiveInteger('VUS', Math.max(20, Math.ceil(rate * 0.25)));
 const maxVus = Math.max(vus, envPositiveInteger('MAX_VUS', vus));
 const timeout = envDuration('TIMEOUT', '5s');
 

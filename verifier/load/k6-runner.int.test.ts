@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTool } from '../toolchain/index.ts';
 import { readBurstResult, readTraceSamples } from './k6-results.ts';
-import { K6ExitError, startBurst, startTrace } from './k6-runner.ts';
+import { burstVus, K6ExitError, startBurst, startTrace } from './k6-runner.ts';
 import { type ItemsServer, startItemsServer, waitFor } from './testing/items-server.ts';
 
 const traceScript = join(import.meta.dirname, '../../traces/trace.ts');
@@ -135,9 +135,9 @@ describe('burst', () => {
     const result = await readBurstResult(burst.resultFile, 100, 120);
     expect(result.iterations).toBeGreaterThanOrEqual(100);
     // Requests in flight at SIGINT reach the server but their iterations do not complete:
-    // at most one per VU (20 at 100/s).
+    // at most one per VU.
     const served = server.count('GET burst') - gets;
     expect(served - result.iterations).toBeGreaterThanOrEqual(0);
-    expect(served - result.iterations).toBeLessThanOrEqual(20);
+    expect(served - result.iterations).toBeLessThanOrEqual(burstVus(100));
   });
 });

@@ -228,7 +228,7 @@ describe('startBurst', () => {
     const k6 = only();
     const args = k6.args.join(' ');
     expect(args).toContain('--tag role=burst --tag burst=peak-1');
-    expect(args).toContain('-e RATE=2000 -e DURATION=20s -e RUN_ID=run-1 -e VUS=200 ');
+    expect(args).toContain('-e RATE=2000 -e DURATION=20s -e RUN_ID=run-1 -e VUS=500 ');
     expect(args).not.toContain('MAX_VUS');
     expect(args).toContain(`--summary-export=${join(runDir, 'burst-peak-1-summary.json')}`);
     expect(burst.resultFile).toBe(join(runDir, 'burst-peak-1-summary.json'));
@@ -254,11 +254,11 @@ describe('startBurst', () => {
 });
 
 describe('burstVus', () => {
-  it('holds 100 ms per request at the rate, at least 20', () => {
-    expect(burstVus(2000)).toBe(200);
-    expect(burstVus(300)).toBe(30);
+  it('holds 250 ms per request at the rate, at least 20', () => {
+    expect(burstVus(2000)).toBe(500);
+    expect(burstVus(300)).toBe(75);
     expect(burstVus(10)).toBe(20);
-    expect(burstVus(1001)).toBe(101);
+    expect(burstVus(1001)).toBe(251);
   });
 });
 

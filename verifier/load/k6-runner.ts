@@ -89,9 +89,12 @@ export interface StartBurstOptions extends K6RunOptions {
 
 export const traceVusDefault = 3;
 
-/** VUs to hold `rate` with up to 100 ms per request (VUs needed ≈ rate × latency). */
+/**
+ * VUs to hold `rate` with up to 250 ms per request (VUs needed ≈ rate × latency); the same
+ * default as loadtests/burst.ts, which explains the choice.
+ */
 export function burstVus(rate: number): number {
-  return Math.max(20, Math.ceil(rate * 0.1));
+  return Math.max(20, Math.ceil(rate * 0.25));
 }
 
 export async function startTrace(options: StartTraceOptions): Promise<K6Process> {
