@@ -92,3 +92,26 @@ describe('parseMatchers', () => {
     expect(() => parseRouteTree('route: { receiver: a, group_wait: soon }')).toThrow(/route\.group_wait is "soon"/);
   });
 });
+
+describe('group_interval', () => {
+  it("is inherited like group_wait, defaults to Alertmanager's 5m, and is read from the recorded demo", () => {
+    const tree = parseRouteTree(`
+route:
+  receiver: a
+  routes:
+    - receiver: b
+      group_interval: 40s
+      matchers: [team="x"]
+      routes:
+        - matchers: [severity="page"]
+`);
+    expect(routesFor(tree, { team: 'x', severity: 'page' }).map((route) => route.groupIntervalSeconds)).toEqual([40]);
+    expect(routesFor(tree, { team: 'y' }).map((route) => route.groupIntervalSeconds)).toEqual([300]);
+    const demo = parseRouteTree(demoStatus.config.original);
+    expect(routesFor(demo, { alertname: 'ApiInstancesDown' }).map((route) => route.groupIntervalSeconds)).toEqual([5]);
+  });
+
+  it('names the field when it is not a duration', () => {
+    expect(() => parseRouteTree('route: { receiver: a, group_interval: soon }')).toThrow(/route\.group_interval is "soon"/);
+  });
+});

@@ -20,6 +20,8 @@ export interface RouteNode {
   path: string;
   receiver: string;
   groupWaitSeconds: number;
+  /** How often an existing aggregation group flushes: new alerts in it wait for the next tick. */
+  groupIntervalSeconds: number;
   matchers: LabelMatcher[];
   continue: boolean;
   routes: RouteNode[];
@@ -27,6 +29,8 @@ export interface RouteNode {
 
 /** Alertmanager's default group_wait (dispatch/route.go). */
 export const DEFAULT_GROUP_WAIT_SECONDS = 30;
+/** Alertmanager's default group_interval (dispatch/route.go). */
+export const DEFAULT_GROUP_INTERVAL_SECONDS = 300;
 
 /** The route tree of an Alertmanager configuration (`config.original` of /api/v2/status). */
 export function parseRouteTree(yamlText: string): RouteNode {
@@ -38,17 +42,27 @@ export function parseRouteTree(yamlText: string): RouteNode {
   }
   const route = asRecord(config).route;
   if (route === undefined) throw new MonitoringError("Alertmanager's configuration has no route");
-  return toNode(asRecord(route), 'route', { receiver: '', groupWaitSeconds: DEFAULT_GROUP_WAIT_SECONDS });
+  return toNode(asRecord(route), 'route', {
+    receiver: '',
+    groupWaitSeconds: DEFAULT_GROUP_WAIT_SECONDS,
+    groupIntervalSeconds: DEFAULT_GROUP_INTERVAL_SECONDS,
+  });
 }
 
-function toNode(raw: Record<string, unknown>, path: string, parent: { receiver: string; groupWaitSeconds: number }): RouteNode {
-  let groupWaitSeconds = parent.groupWaitSeconds;
-  if (raw.group_wait !== undefined && raw.group_wait !== null) {
-    const seconds = typeof raw.group_wait === 'string' ? parsePrometheusDuration(raw.group_wait) : undefined;
-    if (seconds === undefined)
-      throw new MonitoringError(`Alertmanager's ${path}.group_wait is ${JSON.stringify(raw.group_wait)}, not a duration`);
-    groupWaitSeconds = seconds;
-  }
+function toNode(
+  raw: Record<string, unknown>,
+  path: string,
+  parent: { receiver: string; groupWaitSeconds: number; groupIntervalSeconds: number },
+): RouteNode {
+  const duration = (field: 'group_wait' | 'group_interval', inherited: number): number => {
+    const value = raw[field];
+    if (value === undefined || value === null) return inherited;
+    const seconds = typeof value === 'string' ? parsePrometheusDuration(value) : undefined;
+    if (seconds === undefined) throw new MonitoringError(`Alertmanager's ${path}.${field} is ${JSON.stringify(value)}, not a duration`);
+    return seconds;
+  };
+  const groupWaitSeconds = duration('group_wait', parent.groupWaitSeconds);
+  const groupIntervalSeconds = duration('group_interval', parent.groupIntervalSeconds);
   const receiver = typeof raw.receiver === 'string' ? raw.receiver : parent.receiver;
   const matchers: LabelMatcher[] = [];
   for (const [name, value] of Object.entries(asRecord(raw.match))) matchers.push({ name, operator: '=', value: String(value) });
@@ -61,7 +75,7 @@ function toNode(raw: Record<string, unknown>, path: string, parent: { receiver: 
       matchers.push(...parseMatchers(text, `${path}.matchers[${index}]`));
     }
   }
-  const node: RouteNode = { path, receiver, groupWaitSeconds, matchers, continue: raw.continue === true, routes: [] };
+  const node: RouteNode = { path, receiver, groupWaitSeconds, groupIntervalSeconds, matchers, continue: raw.continue === true, routes: [] };
   const children = Array.isArray(raw.routes) ? raw.routes : [];
   node.routes = children.map((child, index) => toNode(asRecord(child), `${path}.routes[${index}]`, node));
   return node;
