@@ -34,7 +34,7 @@ describe('TokenBucket', () => {
   });
 
   it('starts full after a new rate', () => {
-    let now = 0;
+    const now = 0;
     const bucket = new TokenBucket(1, () => now);
     bucket.take();
     expect(bucket.take()).toBe(false);
