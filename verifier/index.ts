@@ -6,6 +6,7 @@ import { analyzeRun, exitCodeFor } from './analyze/index.ts';
 import { PreflightError } from './errors.ts';
 import { createK6Runner } from './run/k6-load-runner.ts';
 import { AlertmanagerClient } from './observe/alertmanager.ts';
+import { type Environment, monitoringClientOptions } from './observe/credentials.ts';
 import { PrometheusClient } from './observe/prometheus.ts';
 import { loadPlan } from './plan/load.ts';
 import type { Plan } from './plan/types.ts';
@@ -30,6 +31,8 @@ export interface RunPlanOptions {
   runId?: string;
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Where the plan's credential variables are read. Default: process.env. */
+  env?: Environment;
 }
 
 export interface ReportOutcome {
@@ -46,12 +49,14 @@ export async function runPlanFile(file: string, options: RunPlanOptions = {}): P
 
 export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise<ReportOutcome> {
   const log = options.log ?? (() => {});
+  // Before anything starts: a credential the plan names and the environment lacks is bad input.
+  const endpoints = monitoringClientOptions(plan.monitoring, options.env ?? process.env);
   const k6 = await resolveTool('k6', { log });
   const result = await runGameDay(plan, {
     runsDir: resolve(options.runsDir ?? 'runs'),
     ...(options.runId ? { runId: options.runId } : {}),
-    prometheus: new PrometheusClient({ baseUrl: plan.monitoring.prometheus.url }),
-    alertmanager: new AlertmanagerClient({ baseUrl: plan.monitoring.alertmanager.url }),
+    prometheus: new PrometheusClient(endpoints.prometheus),
+    alertmanager: new AlertmanagerClient(endpoints.alertmanager),
     loadRunner: createK6Runner({ k6Path: k6 }),
     ...(options.signal ? { signal: options.signal } : {}),
     log,

@@ -25,6 +25,10 @@ export interface AlertingRule {
   state: string;
 }
 
+export type InstantResult =
+  | { kind: 'vector'; series: Array<{ labels: Record<string, string>; value: number }> }
+  | { kind: 'scalar'; value: number };
+
 /** Whether a server answers `/-/ready` with 200, and if not, why not in a person's words. */
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
@@ -137,6 +141,28 @@ export class PrometheusClient {
     if (data.resultType === 'scalar') return Number((data.result as [number, string])[1]);
     const vector = data.result as Array<{ value: [number, string] }>;
     return vector[0] ? Number(vector[0].value[1]) : undefined;
+  }
+
+  /** An instant query's whole result: every series of a vector with its value, or a scalar. */
+  async query(query: string, time?: Date): Promise<InstantResult> {
+    const data = await this.api<{ resultType: string; result: unknown }>('/api/v1/query', {
+      query,
+      ...(time ? { time: (time.getTime() / 1000).toFixed(3) } : {}),
+    });
+    switch (data.resultType) {
+      case 'scalar':
+        return { kind: 'scalar', value: Number((data.result as [number, string])[1]) };
+      case 'vector':
+        return {
+          kind: 'vector',
+          series: (data.result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((sample) => ({
+            labels: sample.metric,
+            value: Number(sample.value[1]),
+          })),
+        };
+      default:
+        throw new MonitoringError(`expected a vector or a scalar from ${JSON.stringify(query)}, got a ${data.resultType}`);
+    }
   }
 
   private async api<T>(path: string, params?: Record<string, string>): Promise<T> {

@@ -15,6 +15,7 @@ export type JournalEvent =
   | FaultInjectFailed
   | FaultReverted
   | FaultRevertFailed
+  | StopConditionTriggered
   | PrometheusAlertsPolled
   | AlertmanagerAlertsPolled
   | WebhookReceived
@@ -118,7 +119,8 @@ export interface FaultReverted extends Base {
   kind: 'fault.reverted';
   fault: string;
   startedAt: string;
-  reason: 'scheduled' | 'aborted' | 'recovery';
+  /** `max-duration`: the fault's maxDuration elapsed before any other revert took it out. */
+  reason: 'scheduled' | 'aborted' | 'recovery' | 'max-duration';
   detail?: string;
 }
 
@@ -126,6 +128,23 @@ export interface FaultRevertFailed extends Base {
   kind: 'fault.revert-failed';
   fault: string;
   error: string;
+}
+
+/** A stop condition was true for its `for`: the game day is aborted and every fault reverted. */
+export interface StopConditionTriggered extends Base {
+  kind: 'stop-condition.triggered';
+  name: string;
+  expr: string;
+  forSeconds: number;
+  /** The first evaluation of the run of true evaluations that triggered. */
+  trueSince: string;
+  /** What the expression returned (a scalar as one sample without labels); at most a few series. */
+  samples: StopConditionSample[];
+}
+
+export interface StopConditionSample {
+  labels: Record<string, string>;
+  value: number;
 }
 
 /** An alert as Prometheus's /api/v1/alerts reports it. */

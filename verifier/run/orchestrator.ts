@@ -12,6 +12,7 @@ import type { BurstSpec, FaultSpec, Plan } from '../plan/types.ts';
 import type { JournalEvent, PromAlert } from './events.ts';
 import { type EventInput, type Journal, openJournal } from './journal.ts';
 import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
+import { describeTrigger, isTrue, type Trigger, watchStopConditions } from './stop-conditions.ts';
 
 export interface RunOptions {
   /** Folder that holds one folder per run. */
@@ -20,7 +21,7 @@ export interface RunOptions {
   prometheus: PrometheusClient;
   alertmanager: AlertmanagerClient;
   loadRunner: LoadRunner;
-  /** Aborts the game day (Ctrl-C, a stop condition): faults are reverted, the report marked aborted. */
+  /** Aborts the game day (Ctrl-C): faults are reverted, the report marked aborted. Stop conditions abort it too. */
   signal?: AbortSignal;
   log?: (line: string) => void;
   now?: () => Date;
@@ -88,6 +89,16 @@ export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunRe
 
 class GameDay {
   private readonly injected = new Map<string, FaultSpec>();
+  /** Each fault's injector while it runs: nothing reverts a fault before its injection has settled. */
+  private readonly injecting = new Map<string, Promise<void>>();
+  /** maxDuration timers, per fault, and the reverts they started. */
+  private readonly limitTimers = new Map<string, NodeJS.Timeout>();
+  private readonly limitReverts: Promise<void>[] = [];
+  private faultTasks: Promise<void>[] = [];
+  private stopWatch?: { stop(): Promise<void> };
+  /** Aborts the schedule from inside: a stop condition, or a failure that ends the run. */
+  private readonly aborter = new AbortController();
+  private readonly signal: AbortSignal;
   private readonly loads: Array<{ handle: LoadHandle; role: 'trace' | 'burst'; name: string; done?: Promise<void> }> = [];
   private poller?: { stop(): Promise<void> };
   private webhook?: WebhookReceiver;
@@ -119,6 +130,7 @@ class GameDay {
     this.log = context.log;
     this.now = context.now;
     this.startedAt = this.now();
+    this.signal = this.options.signal ? AbortSignal.any([this.options.signal, this.aborter.signal]) : this.aborter.signal;
   }
 
   async execute(): Promise<void> {
@@ -149,12 +161,14 @@ class GameDay {
     this.log(`trace: k6 pid ${trace.pid}, ${plan.trace.rate} req/s to ${plan.target.baseUrl}`);
 
     await this.waitForCleanBaseline();
+    this.startStopConditions();
 
     this.windowStart = this.now().getTime();
     this.record({ kind: 'window.started' });
     this.log(`window: ${plan.window.durationSeconds}s, ${plan.faults.length} faults, ${plan.bursts.length} bursts`);
 
-    await Promise.all([...plan.faults.map((fault) => this.runFault(fault)), ...plan.bursts.map((burst) => this.runBurst(burst))]);
+    this.faultTasks = plan.faults.map((fault) => this.runFault(fault));
+    await Promise.all([...this.faultTasks, ...plan.bursts.map((burst) => this.runBurst(burst))]);
     await this.sleepUntil(plan.window.durationSeconds);
     this.log(`${this.clock()} window over; observing for ${plan.window.graceSeconds}s more`);
     await this.sleepUntil(plan.window.durationSeconds + plan.window.graceSeconds);
@@ -163,6 +177,13 @@ class GameDay {
 
   /** Reverts what is still in place (newest first), stops k6, reconciles. Returns faults that could not be reverted. */
   async cleanUp(reason: 'scheduled' | 'aborted'): Promise<string[]> {
+    // Nothing new starts from here on; what is under way (an injector, a scheduled revert) settles
+    // first, so no injection can land after the revert that should undo it.
+    this.aborter.abort(new Error('the game day is ending'));
+    await this.stopWatch?.stop();
+    await Promise.allSettled(this.faultTasks);
+    for (const timer of this.limitTimers.values()) clearTimeout(timer);
+    await Promise.allSettled(this.limitReverts);
     const failed: string[] = [];
     for (const fault of [...this.injected.values()].reverse()) {
       if (!(await this.revert(fault, reason === 'scheduled' ? 'recovery' : 'aborted'))) failed.push(fault.name);
@@ -185,7 +206,7 @@ class GameDay {
         this.throwIfAborted();
         if (await check().catch(() => false)) return;
         if (Date.now() + delay > deadline) throw new PreflightError(`${what} (waited ${this.options.readyTimeoutSeconds ?? 60}s). ${hint}`);
-        await abortableSleep(delay, this.options.signal);
+        await abortableSleep(delay, this.signal);
       }
     };
     await wait('Prometheus is not ready', () => prometheus.ready(), `Is it running at ${prometheus.baseUrl}?`);
@@ -218,6 +239,62 @@ class GameDay {
       })),
     });
     this.log(`preflight: Prometheus ready, Alertmanager discovered (${discovered.join(', ')}), ${names.size} alerting rules`);
+    await this.checkStopConditions();
+  }
+
+  /** Every stop condition must be a query Prometheus accepts before anything is injected. */
+  private async checkStopConditions(): Promise<void> {
+    const problems: string[] = [];
+    for (const condition of this.plan.stopConditions ?? []) {
+      await this.options.prometheus.query(condition.expr).catch((error: unknown) => {
+        problems.push(`stop condition ${condition.name} (${condition.expr}): ${errorMessage(error)}`);
+      });
+    }
+    if (problems.length > 0) {
+      throw new PreflightError(
+        `Prometheus cannot evaluate the plan's stop conditions, so they could not stop the game day:\n  ${problems.join('\n  ')}\n` +
+          'Fix the expressions in stopConditions (try them in the Prometheus UI).',
+      );
+    }
+  }
+
+  /** The names of stop conditions true right now; a failed evaluation counts as not true. */
+  private async stopConditionsTrue(): Promise<string[]> {
+    const conditions = this.plan.stopConditions ?? [];
+    const results = await Promise.all(
+      conditions.map((condition) => this.options.prometheus.query(condition.expr).then(isTrue, () => false)),
+    );
+    return conditions.filter((_, index) => results[index]).map((condition) => `stop condition ${condition.name}`);
+  }
+
+  /** From the clean baseline on, a stop condition true for its `for` aborts the game day. */
+  private startStopConditions(): void {
+    const conditions = this.plan.stopConditions ?? [];
+    if (conditions.length === 0) return;
+    this.log(`stop conditions: watching ${conditions.map((condition) => condition.name).join(', ')}`);
+    this.stopWatch = watchStopConditions({
+      conditions,
+      query: (expr) => this.options.prometheus.query(expr),
+      intervalSeconds: this.plan.monitoring.pollIntervalSeconds,
+      now: this.now,
+      onTrigger: (trigger) => this.stopConditionTriggered(trigger),
+      onError: (condition, error) => this.log(`${this.clock()} stop condition ${condition.name}: evaluation failed: ${errorMessage(error)}`),
+    });
+  }
+
+  private stopConditionTriggered(trigger: Trigger): void {
+    const { condition } = trigger;
+    const description = describeTrigger(trigger, this.now().getTime());
+    this.record({
+      kind: 'stop-condition.triggered',
+      name: condition.name,
+      expr: condition.expr,
+      forSeconds: condition.forSeconds,
+      trueSince: new Date(trigger.trueSince).toISOString(),
+      samples: trigger.samples,
+    });
+    this.log(`${this.clock()} STOP: ${description}; aborting and reverting every fault`);
+    this.aborter.abort(new Error(description));
   }
 
   private async waitForCleanBaseline(): Promise<void> {
@@ -226,24 +303,29 @@ class GameDay {
     const started = Date.now();
     let active: PromAlert[] = [];
     this.log(`baseline: waiting until no expected alert is pending or firing (up to ${this.plan.window.baselineTimeoutSeconds}s)`);
+    let stopping: string[] = [];
     for (;;) {
       this.throwIfAborted();
       const alerts = await this.options.prometheus.alerts().catch(() => undefined);
+      // A stop condition already true: the game day would stop as soon as it started.
+      stopping = await this.stopConditionsTrue();
       if (alerts) {
         active = alerts.filter((alert) => expected.some((e) => alert.labels.alertname === e.alert && matchesLabels(alert.labels, e.labels)));
-        if (active.length === 0) {
+        if (active.length === 0 && stopping.length === 0) {
           this.log(`baseline: clean after ${((Date.now() - started) / 1000).toFixed(1)}s`);
           return;
         }
       }
       if (Date.now() - started > timeoutMs) {
-        const list = active.map((a) => `${a.labels.alertname} (${a.state} since ${a.activeAt})`).join(', ');
+        const list = [...active.map((a) => `${a.labels.alertname} (${a.state} since ${a.activeAt})`), ...stopping.map((name) => `${name} true`)].join(
+          ', ',
+        );
         throw new PreflightError(
           `baseline not clean after ${this.plan.window.baselineTimeoutSeconds}s: ${list || 'Prometheus did not answer'}. ` +
             'A game day on a red baseline cannot tell what a fault caused. Fix the cause, or raise window.baselineTimeout.',
         );
       }
-      await abortableSleep(1000, this.options.signal);
+      await abortableSleep(1000, this.signal);
     }
   }
 
@@ -253,8 +335,17 @@ class GameDay {
     this.record({ kind: 'fault.injecting', fault: fault.name });
     this.injected.set(fault.name, fault);
     const startedAt = this.now().toISOString();
+    const injection = runInjector(fault.inject, { ...context, env: { ...context.env, GAMEDAY_ACTION: 'inject' } });
+    this.injecting.set(
+      fault.name,
+      injection.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    this.armMaxDuration(fault);
     try {
-      const detail = await runInjector(fault.inject, { ...context, env: { ...context.env, GAMEDAY_ACTION: 'inject' } });
+      const detail = await injection;
       this.record({ kind: 'fault.injected', fault: fault.name, startedAt, detail });
       this.log(`${this.clock()} injected ${fault.name}: ${describeInjector(fault.inject)}`);
     } catch (error) {
@@ -268,10 +359,35 @@ class GameDay {
     if (this.injected.has(fault.name)) await this.revert(fault, 'scheduled');
   }
 
-  /** Returns false when the revert failed; the fault then stays listed as injected. */
-  private async revert(fault: FaultSpec, reason: 'scheduled' | 'aborted' | 'recovery'): Promise<boolean> {
+  /**
+   * A timer of its own, apart from the schedule and the run's clock: when the fault's maxDuration
+   * has passed since its injection started, it is reverted whatever else is going on (a scheduled
+   * revert that hangs, a run waiting on something else), as soon as its injector has settled.
+   */
+  private armMaxDuration(fault: FaultSpec): void {
+    if (fault.maxDurationSeconds === undefined) return;
+    const limit = fault.maxDurationSeconds;
+    const timer = setTimeout(() => {
+      this.limitTimers.delete(fault.name);
+      const revert = (async () => {
+        await this.injecting.get(fault.name);
+        if (!this.injected.has(fault.name)) return;
+        this.log(`${this.clock()} ${fault.name}: maxDuration ${limit}s reached; reverting it now`);
+        await this.revert(fault, 'max-duration');
+      })();
+      this.limitReverts.push(revert);
+    }, limit * 1000);
+    this.limitTimers.set(fault.name, timer);
+  }
+
+  /**
+   * Returns false when the revert failed; the fault then stays listed as injected. Two reverts of
+   * one fault may overlap (the maxDuration timer does not wait for a hanging scheduled revert):
+   * the first to succeed takes the fault out and is journaled; the other's outcome only logged.
+   */
+  private async revert(fault: FaultSpec, reason: 'scheduled' | 'aborted' | 'recovery' | 'max-duration'): Promise<boolean> {
     if (fault.revert === 'none') {
-      this.injected.delete(fault.name);
+      this.reverted(fault);
       return true;
     }
     const startedAt = this.now().toISOString();
@@ -280,15 +396,30 @@ class GameDay {
         cwd: dirname(this.plan.file),
         env: { GAMEDAY_RUN_ID: this.runId, GAMEDAY_FAULT: fault.name, GAMEDAY_ACTION: 'revert' },
       });
-      this.injected.delete(fault.name);
+      if (!this.injected.has(fault.name)) {
+        this.log(`${this.clock()} ${fault.name}: a ${reason} revert also succeeded, after another had taken the fault out`);
+        return true;
+      }
+      this.reverted(fault);
       this.record({ kind: 'fault.reverted', fault: fault.name, startedAt, reason, detail });
       this.log(`${this.clock()} reverted ${fault.name}${reason === 'scheduled' ? '' : ` (${reason})`}`);
       return true;
     } catch (error) {
+      if (!this.injected.has(fault.name)) {
+        this.log(`${this.clock()} ${fault.name}: a ${reason} revert failed after another had taken the fault out: ${errorMessage(error)}`);
+        return true;
+      }
       this.record({ kind: 'fault.revert-failed', fault: fault.name, error: errorMessage(error) });
       this.log(`${this.clock()} REVERT FAILED ${fault.name}: ${errorMessage(error)}`);
       return false;
     }
+  }
+
+  private reverted(fault: FaultSpec): void {
+    this.injected.delete(fault.name);
+    const timer = this.limitTimers.get(fault.name);
+    if (timer !== undefined) clearTimeout(timer);
+    this.limitTimers.delete(fault.name);
   }
 
   private async runBurst(burst: BurstSpec): Promise<void> {
@@ -371,13 +502,16 @@ class GameDay {
   private async sleepUntil(offsetSeconds: number): Promise<void> {
     if (this.windowStart === undefined) throw new Error('window not started');
     const wait = this.windowStart + offsetSeconds * 1000 - this.now().getTime();
-    if (wait > 0) await abortableSleep(wait, this.options.signal);
+    if (wait > 0) await abortableSleep(wait, this.signal);
     this.throwIfAborted();
   }
 
   private throwIfAborted(): void {
     if (this.options.signal?.aborted) {
       throw new AbortedError(`aborted: ${errorMessage(this.options.signal.reason ?? 'signal')}`);
+    }
+    if (this.aborter.signal.aborted) {
+      throw new AbortedError(`aborted: ${errorMessage(this.aborter.signal.reason ?? 'stopped')}`);
     }
   }
 
