@@ -14,6 +14,12 @@ function formatNumber(value: number): string {
   return value.toFixed(3).replace(/\.?0+$/, '');
 }
 
+/** Milliseconds to a tenth, as k6 reports request durations with float noise (178.45549119999998). */
+export function formatMilliseconds(ms: number | null): string {
+  if (ms === null) return NONE;
+  return `${formatNumber(Math.round(ms * 10) / 10)} ms`;
+}
+
 /** A rate in requests per second. */
 export function formatRate(rate: number | null): string {
   if (rate === null) return NONE;
@@ -45,6 +51,7 @@ export const verdictWords: Record<Verdict, string> = {
   detected: 'detected',
   late: 'late',
   missed: 'missed',
+  inconclusive: 'inconclusive',
   'not-injected': 'not injected',
 };
 

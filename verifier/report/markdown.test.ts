@@ -36,7 +36,7 @@ describe('toMarkdown', () => {
       - cut-replica / ReplicaLag: no webhook notification carried this firing
       - queue-unreachable: injection failed: iptables: exit code 4: permission denied
 
-      ## What the trace saw
+      ## Impact and time to restore
 
       The trace sends one request a second for the whole window. Per fault, from injection to revert + grace:
 
@@ -48,6 +48,43 @@ describe('toMarkdown', () => {
       | pool-typo | 160 | 16 | 02:08:01Z | 16 s | 02:08:17Z | 0 s |
 
       Whole window: 600 requests, 137 failed, 77.2 % success.
+
+      Users saw failures during 2 of 5 faults, 137 s in all; the slowest restore took 3.15 s after the revert (kill-primary).
+
+      ## Timeline
+
+      - 02:00:00Z (t+0.0 s) window started
+      - 02:01:00Z (t+60.2 s) **kill-primary** injected
+      - 02:01:02Z (t+62.3 s) kill-primary: first failed trace request
+      - 02:01:05Z (t+65.4 s) \`PrimaryDown{role="primary"}\` pending (+5.218 s)
+      - 02:01:15Z (t+75.4 s) \`PrimaryDown{role="primary"}\` firing (+15.218 s, target 30 s: detected)
+      - 02:01:16Z (t+76.6 s) \`PrimaryDown{role="primary"}\` notification received (+16.4 s)
+      - 02:03:00Z (t+180.1 s) **kill-primary** reverted
+      - 02:03:03Z (t+183.3 s) kill-primary: trace succeeding again
+      - 02:04:00Z (t+240.3 s) **cut-replica** injected
+      - 02:05:00Z (t+300.2 s) **cut-replica** reverted
+      - 02:05:00Z (t+300.4 s) \`ReplicaLag\` pending (+60.118 s)
+      - 02:05:15Z (t+315.4 s) \`ReplicaLag\` firing (+75.118 s, target 60 s: late)
+      - 02:06:00Z (t+360.1 s) **break-cache** injected
+      - 02:06:10Z (t+370.4 s) unexpected \`HighLatency{route="/api/orders", severity="ticket"}\` fired
+      - 02:07:00Z (t+420.2 s) **break-cache** reverted
+      - 02:07:30Z (t+450.2 s) **pool-typo** injected
+      - 02:08:00Z (t+480.0 s) burst peak started (2000/s)
+      - 02:08:01Z (t+481.3 s) pool-typo: first failed trace request
+      - 02:08:05Z (t+485.4 s) \`PoolExhausted\` pending (+5.418 s)
+      - 02:08:05Z (t+485.4 s) \`PoolExhausted\` firing (+5.418 s, target 30 s: detected)
+      - 02:08:06Z (t+486.5 s) \`PoolExhausted\` notification received (+6.5 s)
+      - 02:08:17Z (t+497.3 s) pool-typo: trace succeeding again
+      - 02:09:01Z (t+541.0 s) burst peak ended (1987.4/s achieved)
+      - 02:09:10Z (t+550.1 s) **pool-typo** reverted
+      - 02:10:00Z (t+600.0 s) window ended (grace included)
+
+      ## Follow-ups
+
+      - [ ] cut-replica / \`ReplicaLag\`: fired after 75.118 s, target 60 s: shorten the rule's \`for\`, window or scrape interval, or agree on a longer target
+      - [ ] break-cache / \`CacheErrors\`: never fired while the fault was in place: does \`CacheErrors\`'s expression see this failure?
+      - [ ] queue-unreachable / \`QueueUnreachable\`: not tested: the injection failed (iptables: exit code 4: permission denied)
+      - [ ] \`HighLatency{route="/api/orders", severity="ticket"}\` fired during break-cache and no expectation names it: expected collateral (add it to the plan) or noise (tune the rule)
 
       ## Bursts
 
@@ -62,6 +99,12 @@ describe('toMarkdown', () => {
       | alert | episodes | first started | fired | during faults |
       | --- | ---: | --- | --- | --- |
       | \`HighLatency{route="/api/orders", severity="ticket"}\` | 1 | 02:06:10Z | yes | break-cache |
+
+      ## Runbooks
+
+      - \`PrimaryDown\`: [examples/demo/runbooks/primary-down.md](../../examples/demo/runbooks/primary-down.md)
+      - \`ReplicaLag\`: [examples/demo/runbooks/replica-lag.md](../../examples/demo/runbooks/replica-lag.md)
+      - \`PoolExhausted\`: [https://runbooks.example.com/pool-exhausted](https://runbooks.example.com/pool-exhausted)
 
       ## Evidence
 
@@ -109,7 +152,7 @@ describe('toMarkdown', () => {
       - kill-primary: never reverted: alerts are counted to the end of the record
       - kill-primary / PrimaryDown: PrimaryDown{role="primary"} was already firing at injection (since 2026-11-23T01:59:50.000Z): not counted as a detection
 
-      ## What the trace saw
+      ## Impact and time to restore
 
       The trace sends one request a second for the whole window. Per fault, from injection to revert + grace:
 
@@ -118,6 +161,19 @@ describe('toMarkdown', () => {
       | kill-primary | 0 | 0 | — | — | — | — |
 
       Whole window: 0 requests, 0 failed, — success.
+
+      The trace recorded no request during the faults: their impact is unknown.
+
+      ## Timeline
+
+      - 02:00:00Z (t+0.0 s) window started
+      - 02:01:00Z (t+60.0 s) **kill-primary** injected
+      - 02:02:10Z (t+130.0 s) \`PrimaryDown{role="primary"}\` pending (+70 s)
+      - 02:02:20Z (t+140.0 s) \`PrimaryDown{role="primary"}\` firing (+80 s, target 30 s: late)
+
+      ## Follow-ups
+
+      - [ ] kill-primary / \`PrimaryDown{role="primary"}\`: fired after 80 s, target 30 s: shorten the rule's \`for\`, window or scrape interval, or agree on a longer target
 
       ## Unexpected alerts
 

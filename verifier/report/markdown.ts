@@ -1,8 +1,9 @@
-// report.md: the page a person pastes into a post-mortem. Everything on it comes from report.json,
-// so the two never disagree.
+// report.md: the post-mortem page of a game day: what was tested and how it went, what users saw and
+// how long until service was restored, a timeline of what happened, follow-ups, and the evidence.
+// Everything on it comes from report.json, so the two never disagree.
 
 import type { Verdict } from '../analyze/index.ts';
-import { formatClock, formatPercent, formatRate, formatSeconds, formatSelector, NONE, verdictWords } from './format.ts';
+import { formatClock, formatMilliseconds, formatPercent, formatRate, formatSeconds, formatSelector, NONE, verdictWords } from './format.ts';
 import type { ReportBurst, ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
 import { type LinkBase, runbookHref } from './runbook-link.ts';
 
@@ -11,6 +12,7 @@ const verdictMarkers: Record<Verdict, string> = {
   detected: '✅',
   late: '⚠️',
   missed: '❌',
+  inconclusive: '❔',
   'not-injected': '⛔',
 };
 
@@ -19,8 +21,11 @@ export function toMarkdown(report: ReportJson, links: LinkBase): string {
     header(report),
     detectionSection(report, links),
     impactSection(report),
+    timelineSection(report),
+    followUpsSection(report),
     burstsSection(report.bursts),
     unexpectedSection(report),
+    runbooksSection(report, links),
     monitoringSection(report),
   ];
   return `${sections.filter((section) => section !== '').join('\n\n')}\n`;
@@ -119,9 +124,10 @@ function impactSection(report: ReportJson): string {
   const { trace } = report;
   const whole =
     `Whole window: ${trace.totalRequests} requests, ${trace.failedRequests} failed, ` + `${formatPercent(trace.successRatio)} success.`;
-  if (rows.length === 0) return ['## What the trace saw', '', whole].join('\n');
+  const heading = '## Impact and time to restore';
+  if (rows.length === 0) return [heading, '', whole].join('\n');
   return [
-    '## What the trace saw',
+    heading,
     '',
     'The trace sends one request a second for the whole window. Per fault, from injection to revert + grace:',
     '',
@@ -132,7 +138,130 @@ function impactSection(report: ReportJson): string {
     ),
     '',
     whole,
+    '',
+    impactSummary(report.faults),
   ].join('\n');
+}
+
+/** One sentence on what users felt in total and the slowest recovery. */
+function impactSummary(faults: readonly ReportFault[]): string {
+  const requests = faults.reduce((sum, fault) => sum + (fault.impact?.totalRequests ?? 0), 0);
+  if (requests === 0) return 'The trace recorded no request during the faults: their impact is unknown.';
+  const felt = faults.filter((fault) => (fault.impact?.failedRequests ?? 0) > 0);
+  if (felt.length === 0) return 'Users saw no failed request during any fault.';
+  const impactSeconds = felt.reduce((sum, fault) => sum + (fault.impact?.impactSeconds ?? 0), 0);
+  const slowest = felt
+    .filter((fault) => fault.impact?.timeToRestoreSeconds != null)
+    .sort((a, b) => (b.impact?.timeToRestoreSeconds ?? 0) - (a.impact?.timeToRestoreSeconds ?? 0))[0];
+  const neverRestored = felt.filter((fault) => fault.impact?.restoredAt === null).map((fault) => fault.name);
+  const parts = [`Users saw failures during ${felt.length} of ${faults.length} faults, ${formatSeconds(round3(impactSeconds))} in all`];
+  if (slowest?.impact) parts.push(`the slowest restore took ${formatSeconds(slowest.impact.timeToRestoreSeconds)} after the revert (${slowest.name})`);
+  if (neverRestored.length > 0) parts.push(`never restored within the run: ${neverRestored.join(', ')}`);
+  return `${parts.join('; ')}.`;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+interface TimelineEntry {
+  at: string;
+  text: string;
+}
+
+/**
+ * What happened, in order: the window, each fault in and out, when users first saw it and when
+ * service came back, each expected alert pending, firing and notified, bursts, unexpected alerts.
+ */
+function timelineSection(report: ReportJson): string {
+  const entries: TimelineEntry[] = [];
+  const add = (at: string | null, text: string) => {
+    if (at !== null) entries.push({ at, text });
+  };
+  add(report.run.windowStartedAt, 'window started');
+  for (const fault of report.faults) {
+    add(fault.injectedAt, `**${fault.name}** injected`);
+    add(fault.impact?.impactStartedAt ?? null, `${fault.name}: first failed trace request`);
+    for (const e of fault.expectations) {
+      const selector = code(formatSelector(e.alert, e.labels));
+      add(e.pendingAt, `${selector} pending (+${formatSeconds(e.pendingAfterSeconds)})`);
+      add(e.firingAt, `${selector} firing (+${formatSeconds(e.firingAfterSeconds)}, target ${formatSeconds(e.withinSeconds)}: ${verdictWords[e.verdict] ?? e.verdict})`);
+      add(e.notifiedAt, `${selector} notification received (+${formatSeconds(e.notifiedAfterSeconds)})`);
+    }
+    add(fault.revertedAt, `**${fault.name}** reverted`);
+    add(fault.impact?.restoredAt ?? null, `${fault.name}: trace succeeding again`);
+  }
+  for (const burst of report.bursts) {
+    add(burst.startedAt, `burst ${burst.name} started (${formatRate(burst.requestedRate)})`);
+    add(burst.endedAt, `burst ${burst.name} ended (${formatRate(burst.achievedRate)} achieved)`);
+  }
+  for (const alert of report.unexpectedAlerts) {
+    add(alert.firstStartedAt, `unexpected ${code(formatSelector(alert.alertname, alert.labels))} ${alert.fired ? 'fired' : 'pending'}`);
+  }
+  add(report.run.windowEndedAt, 'window ended (grace included)');
+  if (entries.length === 0) return '';
+  // Stable: equal times keep the order above (inject before its alerts, alerts before revert).
+  const ordered = entries.map((entry, index) => ({ ...entry, index, time: Date.parse(entry.at) }));
+  ordered.sort((a, b) => a.time - b.time || a.index - b.index);
+  const origin = report.run.windowStartedAt ? Date.parse(report.run.windowStartedAt) : null;
+  const lines = ordered.map((entry) => {
+    const offset = origin === null ? '' : ` (${formatOffset((entry.time - origin) / 1000)})`;
+    return `- ${formatClock(entry.at)}${offset} ${entry.text}`;
+  });
+  return ['## Timeline', '', ...lines].join('\n');
+}
+
+/** t+12.3 s from the window start; the analysis keeps milliseconds, a person reads tenths. */
+function formatOffset(seconds: number): string {
+  const tenths = Math.round(seconds * 10) / 10;
+  return `t${tenths < 0 ? '−' : '+'}${Math.abs(tenths).toFixed(1)} s`;
+}
+
+/** A checklist for the post-mortem: every expectation that did not pass, and every unexpected alert. */
+function followUpsSection(report: ReportJson): string {
+  const items: string[] = [];
+  for (const fault of report.faults) {
+    for (const e of fault.expectations) {
+      const selector = code(formatSelector(e.alert, e.labels));
+      const item = followUp(fault, e, selector);
+      if (item) items.push(`- [ ] ${fault.name} / ${selector}: ${item}`);
+    }
+    if (fault.revertError) items.push(`- [ ] ${fault.name}: the revert failed (${fault.revertError}); check the environment by hand`);
+  }
+  for (const alert of report.unexpectedAlerts) {
+    const during = alert.duringFaults.length > 0 ? ` during ${alert.duringFaults.join(', ')}` : '';
+    items.push(`- [ ] ${code(formatSelector(alert.alertname, alert.labels))} ${alert.fired ? 'fired' : 'went pending'}${during} and no expectation names it: expected collateral (add it to the plan) or noise (tune the rule)`);
+  }
+  if (items.length === 0) return '';
+  return ['## Follow-ups', '', ...items].join('\n');
+}
+
+function followUp(fault: ReportFault, e: ReportExpectation, selector: string): string | null {
+  switch (e.verdict) {
+    case 'detected':
+      return null;
+    case 'late':
+      return `fired after ${formatSeconds(e.firingAfterSeconds)}, target ${formatSeconds(e.withinSeconds)}: shorten the rule's \`for\`, window or scrape interval, or agree on a longer target`;
+    case 'missed':
+      return `never fired while the fault was in place: does ${selector}'s expression see this failure?`;
+    case 'not-injected':
+      return `not tested: the injection failed${fault.injectError ? ` (${fault.injectError})` : ''}`;
+    default:
+      return `${e.verdict}${e.notes.length > 0 ? `: ${e.notes.join('; ')}` : ''}`;
+  }
+}
+
+/** Each expected alert's runbook once: the page to open when it pages. */
+function runbooksSection(report: ReportJson, links: LinkBase): string {
+  const seen = new Map<string, string>();
+  for (const fault of report.faults) {
+    for (const e of fault.expectations) {
+      if (e.runbookUrl && !seen.has(e.alert)) seen.set(e.alert, e.runbookUrl);
+    }
+  }
+  if (seen.size === 0) return '';
+  const lines = [...seen].map(([alert, url]) => `- ${code(alert)}: [${url}](${runbookHref(url, links)})`);
+  return ['## Runbooks', '', ...lines].join('\n');
 }
 
 function burstsSection(bursts: readonly ReportBurst[]): string {
@@ -142,7 +271,7 @@ function burstsSection(bursts: readonly ReportBurst[]): string {
     `${formatRate(burst.requestedRate)} for ${formatSeconds(burst.durationSeconds)}`,
     formatRate(burst.achievedRate),
     burst.droppedIterations === null ? NONE : `${burst.droppedIterations} (${formatPercent(burst.droppedRatio)})`,
-    burst.p95Ms === null ? NONE : `${burst.p95Ms} ms`,
+    formatMilliseconds(burst.p95Ms),
     burstOutcome(burst),
   ]);
   return [

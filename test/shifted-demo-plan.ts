@@ -1,0 +1,38 @@
+// The demo plan (examples/demo/plan.yaml) rewritten for a demo stack started with a port offset:
+// every demo port shifted, and the exec injectors pointed at that stack's state folder, so a
+// recording or a test can run the real demo game day beside another one.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { DEFAULT_PORTS, demoDir } from '../examples/demo/stack.ts';
+
+export interface ShiftedPlanOptions {
+  offset: number;
+  /** The stack's state folder (`DemoStack.target.stateDir`). */
+  stateDir: string;
+  /** Replaces the plan's `name` (runs of one plan share it; `gameday compare` relies on that). */
+  name?: string;
+}
+
+export async function shiftedDemoPlan(options: ShiftedPlanOptions): Promise<string> {
+  const defaults = new Set(Object.values(DEFAULT_PORTS).flat());
+  const text = (await readFile(join(demoDir, 'plan.yaml'), 'utf8')).replace(/127\.0\.0\.1:(\d{4,5})/g, (whole, port: string) =>
+    defaults.has(Number(port)) ? `127.0.0.1:${Number(port) + options.offset}` : whole,
+  );
+  const document = parseDocument(text);
+  if (options.name) document.set('name', options.name);
+  const faults = document.toJS().faults as Array<{ inject: { exec?: unknown }; revert: { exec?: unknown } }>;
+  faults.forEach((fault, index) => {
+    for (const action of ['inject', 'revert'] as const) {
+      const exec = fault[action].exec as { command: string[] } | undefined;
+      if (!exec) continue;
+      // Relative paths resolve against the plan's folder, which is no longer examples/demo.
+      const command = exec.command.map((arg) =>
+        arg.startsWith('.state/') ? join(options.stateDir, arg.slice('.state/'.length)) : /^(faults|config)\//.test(arg) ? join(demoDir, arg) : arg,
+      );
+      document.setIn(['faults', index, action, 'exec'], { command, env: { GAMEDAY_DEMO_STATE: options.stateDir } });
+    }
+  });
+  return document.toString();
+}
