@@ -10,7 +10,7 @@ import { type AlertmanagerClient, type WebhookReceiver, startWebhookReceiver } f
 import type { PrometheusClient } from '../observe/prometheus.ts';
 import type { BurstSpec, FaultSpec, Plan } from '../plan/types.ts';
 import type { JournalEvent, PromAlert } from './events.ts';
-import { type EventInput, type Journal, openJournal } from './journal.ts';
+import { type EventInput, openJournal } from './journal.ts';
 import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
 import { describeTrigger, isTrue, type Trigger, watchStopConditions } from './stop-conditions.ts';
 

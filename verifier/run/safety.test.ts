@@ -77,7 +77,12 @@ interface Run {
 
 async function run(
   text: ReturnType<typeof plan>,
-  options: { signal?: AbortSignal; now?: () => Date; onEvent?: (event: JournalEvent) => void; clients?: ReturnType<typeof monitoringClientOptions> } = {},
+  options: {
+    signal?: AbortSignal;
+    now?: () => Date;
+    onEvent?: (event: JournalEvent) => void;
+    clients?: ReturnType<typeof monitoringClientOptions>;
+  } = {},
 ): Promise<Run> {
   const logs: string[] = [];
   const clients = options.clients ?? { prometheus: { baseUrl: monitoring.url }, alertmanager: { baseUrl: monitoring.url } };
@@ -107,7 +112,8 @@ const ofKind = <K extends JournalEvent['kind']>(events: JournalEvent[], kind: K)
   events.filter((event): event is Extract<JournalEvent, { kind: K }> => event.kind === kind);
 
 /** Requests that switched `fault` in the given direction, in arrival order. */
-const switches = (fault: string, on: boolean) => target.requests.filter((request) => request.path === `/faults/${fault}` && JSON.parse(request.body).on === on);
+const switches = (fault: string, on: boolean) =>
+  target.requests.filter((request) => request.path === `/faults/${fault}` && JSON.parse(request.body).on === on);
 
 describe('maxDuration', () => {
   test('reverts the fault when its scheduled revert hangs', async () => {
@@ -185,13 +191,21 @@ describe('stop conditions', () => {
     expect(elapsed, 'not before `for`').toBeGreaterThanOrEqual(300);
     expect(elapsed, 'within `for` plus a couple of poll intervals and the reverts').toBeLessThan(2000);
     const [triggered] = ofKind(events, 'stop-condition.triggered');
-    expect(triggered).toMatchObject({ name: 'queue-down', expr: queueDown, forSeconds: 0.3, samples: [{ labels: { instance: 'i0' }, value: 0 }] });
+    expect(triggered).toMatchObject({
+      name: 'queue-down',
+      expr: queueDown,
+      forSeconds: 0.3,
+      samples: [{ labels: { instance: 'i0' }, value: 0 }],
+    });
     expect(ofKind(events, 'fault.reverted').map((event) => [event.fault, event.reason])).toEqual([
       ['b', 'aborted'],
       ['a', 'aborted'],
     ]);
     expect([target.state.get('a'), target.state.get('b')]).toEqual([false, false]);
-    expect(ofKind(events, 'load.ended').map((event) => event.signal), 'the trace was stopped').toEqual(['SIGINT']);
+    expect(
+      ofKind(events, 'load.ended').map((event) => event.signal),
+      'the trace was stopped',
+    ).toEqual(['SIGINT']);
     const [ended] = ofKind(events, 'run.ended');
     expect(ended?.reason).toMatch(/stop condition queue-down \(fake_queue_connected == 0\) was true for/);
     expect(logs.join('\n')).toMatch(/STOP: stop condition queue-down/);
@@ -226,7 +240,9 @@ describe('stop conditions', () => {
 
   test('one already true keeps the baseline from being clean: nothing is injected', async () => {
     monitoring.answers.set(queueDown, { vector: [0] });
-    const { result, events } = await run(plan({ window: '2s', baselineTimeout: '1s', faults: [fault({ name: 'a', duration: '1s' })], extra: stopConditions }));
+    const { result, events } = await run(
+      plan({ window: '2s', baselineTimeout: '1s', faults: [fault({ name: 'a', duration: '1s' })], extra: stopConditions }),
+    );
 
     expect(result.status).toBe('failed');
     expect(result.error).toBeInstanceOf(PreflightError);
@@ -251,9 +267,12 @@ describe('abort', () => {
     // b's injection takes 600ms; the abort comes while it is under way.
     target.hold.push({ fault: 'b', on: true, ms: 600 });
     const controller = new AbortController();
-    const running = run(plan({ window: '20s', faults: [fault({ name: 'a', duration: '15s' }), fault({ name: 'b', at: '100ms', duration: '15s' })] }), {
-      signal: controller.signal,
-    });
+    const running = run(
+      plan({ window: '20s', faults: [fault({ name: 'a', duration: '15s' }), fault({ name: 'b', at: '100ms', duration: '15s' })] }),
+      {
+        signal: controller.signal,
+      },
+    );
     await waitFor("b's injection under way", () => switches('b', true).length === 1, 5000);
     controller.abort(new Error('SIGINT received'));
     const { result, events } = await running;
@@ -308,7 +327,11 @@ describe('credentials', () => {
     for (const request of toAlertmanager) expect(request.headers.authorization).toBe(basic);
 
     const journal = await readFile(result.journalFile, 'utf8');
-    const written = [journal, await readFile(join(result.runDir, 'report.json'), 'utf8'), await readFile(join(result.runDir, 'report.md'), 'utf8')];
+    const written = [
+      journal,
+      await readFile(join(result.runDir, 'report.json'), 'utf8'),
+      await readFile(join(result.runDir, 'report.md'), 'utf8'),
+    ];
     const console = [...logs, report.consoleTable].join('\n');
     const forbidden = { ...secrets, 'the basic-auth credentials': basic.replace(/^Basic /, '') };
     for (const [name, value] of Object.entries(forbidden)) {
