@@ -99,7 +99,8 @@ async function revertCommand(args: string[]): Promise<number> {
   const [runDir] = positionals;
   if (!runDir || positionals.length > 1) throw new UsageError(`gameday revert takes one run folder.\n${usage}`);
   const outcome = await revertFromJournal(runDir, { log: (line) => process.stderr.write(`${line}\n`) });
-  process.stdout.write(outcome.alreadyClean ? 'nothing to revert\n' : `reverted: ${outcome.reverted.join(', ')}\n`);
+  const stopped = outcome.stoppedLoads.length > 0 ? `; stopped k6: ${outcome.stoppedLoads.join(', ')}` : '';
+  process.stdout.write(outcome.alreadyClean ? 'nothing to revert\n' : `reverted: ${outcome.reverted.join(', ') || 'none'}${stopped}\n`);
   return EXIT.ok;
 }
 

@@ -1,6 +1,7 @@
 // `gameday revert runs/<id>`: after a crash or `kill -9` of gameday, revert every fault the
-// journal shows as (possibly) injected and not reverted, newest first, and journal each revert.
-// Running it twice is safe: the second run finds nothing left to revert.
+// journal shows as (possibly) injected and not reverted, newest first, then stop the k6 processes
+// the dead gameday left running, and journal each. Running it twice is safe: the second run finds
+// nothing left to do.
 
 import { dirname, join } from 'node:path';
 import { RevertError, UsageError, errorMessage } from '../errors.ts';
@@ -8,6 +9,7 @@ import { runInjector } from '../faults/injectors.ts';
 import type { FaultSpec } from '../plan/types.ts';
 import type { JournalEvent, RunStarted } from './events.ts';
 import { openJournal, readJournal } from './journal.ts';
+import { loadsNotEnded, type Processes, stopLeftoverLoad } from './leftover-load.ts';
 
 /** Faults that may be in place according to the journal, in injection order. */
 export function faultsInPlace(events: JournalEvent[]): string[] {
@@ -21,12 +23,14 @@ export function faultsInPlace(events: JournalEvent[]): string[] {
 
 export interface RevertOutcome {
   reverted: string[];
+  /** k6 processes (trace, bursts by name) the dead gameday had left running, now stopped. */
+  stoppedLoads: string[];
   alreadyClean: boolean;
 }
 
 export async function revertFromJournal(
   runDir: string,
-  options: { log?: (line: string) => void; now?: () => Date } = {},
+  options: { log?: (line: string) => void; now?: () => Date; processes?: Processes; loadGraceMs?: number } = {},
 ): Promise<RevertOutcome> {
   const log = options.log ?? (() => {});
   const now = options.now ?? (() => new Date());
@@ -35,14 +39,16 @@ export async function revertFromJournal(
   const started = events.find((event): event is RunStarted => event.kind === 'run.started');
   if (!started) throw new UsageError(`${file} has no run.started event; it is not a gameday journal.`);
   const pending = faultsInPlace(events);
-  if (pending.length === 0) {
+  const ended = events.some((event) => event.kind === 'run.ended');
+  if (pending.length === 0 && (ended || loadsNotEnded(events).length === 0)) {
     log(`nothing to revert: every fault in ${file} was reverted`);
-    return { reverted: [], alreadyClean: true };
+    return { reverted: [], stoppedLoads: [], alreadyClean: true };
   }
 
   const faults = new Map<string, FaultSpec>(started.plan.faults.map((fault) => [fault.name, fault]));
   const journal = openJournal(file);
   const reverted: string[] = [];
+  const stoppedLoads: string[] = [];
   const failed: string[] = [];
   try {
     for (const name of pending.reverse()) {
@@ -71,11 +77,26 @@ export async function revertFromJournal(
         failed.push(name);
       }
     }
+    // A run that ended stopped its own load; one that did not may have left k6 running.
+    if (!ended) {
+      for (const event of await stopLeftoverLoad(events, {
+        runId: started.runId,
+        now,
+        ...(options.processes ? { processes: options.processes } : {}),
+        ...(options.loadGraceMs !== undefined ? { graceMs: options.loadGraceMs } : {}),
+      })) {
+        journal.append(event);
+        if (event.signal !== null) {
+          stoppedLoads.push(event.name);
+          log(`stopped k6 ${event.role === 'trace' ? 'trace' : `burst ${event.name}`} (${event.signal})`);
+        }
+      }
+    }
   } finally {
     journal.close();
   }
   if (failed.length > 0) {
     throw new RevertError(failed, `could not revert ${failed.join(', ')}; the fault may still be in place. Fix it by hand, then run this again.`);
   }
-  return { reverted, alreadyClean: false };
+  return { reverted, stoppedLoads, alreadyClean: false };
 }
