@@ -200,12 +200,12 @@ class GameDay {
 
   private async preflight(): Promise<void> {
     const { prometheus, alertmanager } = this.options;
-    const deadline = Date.now() + (this.options.readyTimeoutSeconds ?? 60) * 1000;
+    const deadline = Date.now() + (this.options.readyTimeoutSeconds ?? 90) * 1000;
     const wait = async (what: string, check: () => Promise<boolean>, hint: string) => {
       for (let delay = 200; ; delay = Math.min(delay * 1.5, 2000)) {
         this.throwIfAborted();
         if (await check().catch(() => false)) return;
-        if (Date.now() + delay > deadline) throw new PreflightError(`${what} (waited ${this.options.readyTimeoutSeconds ?? 60}s). ${hint}`);
+        if (Date.now() + delay > deadline) throw new PreflightError(`${what} (waited ${this.options.readyTimeoutSeconds ?? 90}s). ${hint}`);
         await abortableSleep(delay, this.signal);
       }
     };
@@ -217,6 +217,17 @@ class GameDay {
       async () => (discovered = await prometheus.alertmanagers()).length > 0,
       'Alerts fired before discovery are dropped (research/prom.md 3.4); check `alerting.alertmanagers` in prometheus.yml.',
     );
+    // An alert that fired before discovery was dropped and reaches Alertmanager only at the next
+    // resend (--rules.alert.resend-delay, 1m by default). Until the watchdog is there, a fault's
+    // alert could be dropped the same way, so the game day must not start.
+    const watchdog = this.plan.monitoring.watchdog;
+    if (watchdog) {
+      await wait(
+        `the watchdog alert ${watchdog} is not in Alertmanager`,
+        async () => (await alertmanager.alerts()).some((alert) => alert.labels.alertname === watchdog),
+        `Alerts are not getting from Prometheus to Alertmanager, or no rule named ${watchdog} is firing. Check the Prometheus log for notifier errors.`,
+      );
+    }
 
     const rules = await prometheus.alertingRules();
     const names = new Set(rules.map((rule) => rule.name));

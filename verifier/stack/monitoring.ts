@@ -58,6 +58,10 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
         `--web.listen-address=${promListen}`,
         '--web.enable-lifecycle',
         '--web.enable-remote-write-receiver',
+        // Alerts that fire before Prometheus has discovered Alertmanager are dropped and resent
+        // only after this delay (1m by default; research/prom.md 3.4). A short one keeps a
+        // demo's or test's wait for the watchdog short.
+        '--rules.alert.resend-delay=5s',
         '--log.level=info',
       ],
       logFile: join(options.dir, 'prometheus.log'),
