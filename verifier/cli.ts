@@ -3,7 +3,8 @@
 //
 //   gameday run <plan.yaml>      the game day; exit 0 all detected, 1 late or missed, 2 bad input
 //                                or could not start, 3 aborted, 4 a fault could not be reverted
-//   gameday report <run-folder>  rebuild report.json / report.md from the run's journal
+//   gameday report <run-folder>  rebuild report.json, report.md, report.html, junit.xml from the journal
+//   gameday compare <run-folder>...  the trend across game days of one plan
 //   gameday revert <run-folder>  revert every fault the journal shows in place (after a crash)
 //   gameday check <plan.yaml>    dry run: tools, monitoring, rules, feasibility, baseline, injectors;
 //                                injects nothing, sends no load; exit 0 pass, 1 problems, 2 bad input
@@ -11,14 +12,16 @@
 import { parseArgs } from 'node:util';
 import { GamedayError, PreflightError, RevertError, ToolchainError, UsageError } from './errors.ts';
 import { checkExitCode, checkPlan, formatCheckReport } from './check/index.ts';
-import { EXIT, loadPlan, rebuildReports, runPlanFile } from './index.ts';
+import { compareRunDirs, EXIT, loadPlan, rebuildReports, runPlanFile } from './index.ts';
+import { DEFAULT_METRICS_LISTEN } from './live/index.ts';
 import { PlanError } from './plan/load.ts';
 import { formatDiagnostics } from './plan/diagnostics.ts';
 import { revertFromJournal } from './run/recover.ts';
 
 const usage = `usage:
-  gameday run <plan.yaml> [--runs-dir DIR] [--run-id ID]
+  gameday run <plan.yaml> [--runs-dir DIR] [--run-id ID] [--metrics-listen HOST:PORT | --no-metrics] [--no-progress]
   gameday report <run-folder>
+  gameday compare <run-folder> <run-folder>... [--html FILE]
   gameday revert <run-folder>
   gameday check <plan.yaml>     (a dry run; exit 0 pass, 1 problems found, 2 bad input)
 
@@ -36,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       return revertCommand(rest);
     case 'check':
       return checkCommand(rest);
+    case 'compare':
+      return compareCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -51,7 +56,13 @@ async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { 'runs-dir': { type: 'string' }, 'run-id': { type: 'string' } },
+    options: {
+      'runs-dir': { type: 'string' },
+      'run-id': { type: 'string' },
+      'metrics-listen': { type: 'string', default: DEFAULT_METRICS_LISTEN },
+      'no-metrics': { type: 'boolean', default: false },
+      'no-progress': { type: 'boolean', default: false },
+    },
   });
   const [planFile] = positionals;
   if (!planFile || positionals.length > 1) throw new UsageError(`gameday run takes one plan file.\n${usage}`);
@@ -75,6 +86,8 @@ async function runCommand(args: string[]): Promise<number> {
       ...(values['run-id'] ? { runId: values['run-id'] } : {}),
       signal: controller.signal,
       log: (line) => process.stderr.write(`${line}\n`),
+      ...(values['no-progress'] ? {} : { progress: process.stderr }),
+      ...(values['no-metrics'] ? {} : { metricsListen: values['metrics-listen'] }),
     });
     process.stdout.write(`\n${outcome.consoleTable}\n`);
     process.stdout.write(`\nreports: ${outcome.reportFiles.join(', ')}\n`);
@@ -92,6 +105,14 @@ async function reportCommand(args: string[]): Promise<number> {
   const outcome = await rebuildReports(runDir);
   process.stdout.write(`${outcome.consoleTable}\n\nreports: ${outcome.reportFiles.join(', ')}\n`);
   return outcome.exitCode;
+}
+
+async function compareCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { html: { type: 'string' } } });
+  if (positionals.length < 2) throw new UsageError(`gameday compare takes two or more run folders of one plan.\n${usage}`);
+  const outcome = await compareRunDirs(positionals, values.html ? { htmlFile: values.html } : {});
+  process.stdout.write(`${outcome.table}\npage with the trend: ${outcome.htmlFile}\n`);
+  return EXIT.ok;
 }
 
 async function revertCommand(args: string[]): Promise<number> {

@@ -1,16 +1,28 @@
 // gameday's public library: what the CLI, the demo and the tests call.
 
-import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { analyzeRun, exitCodeFor } from './analyze/index.ts';
-import { PreflightError } from './errors.ts';
+import { PreflightError, UsageError } from './errors.ts';
+import { type ProgressStream, startLive } from './live/index.ts';
 import { createK6Runner } from './run/k6-load-runner.ts';
 import { AlertmanagerClient } from './observe/alertmanager.ts';
 import { type Environment, monitoringClientOptions } from './observe/credentials.ts';
 import { PrometheusClient } from './observe/prometheus.ts';
 import { loadPlan } from './plan/load.ts';
 import type { Plan } from './plan/types.ts';
-import { toConsoleTable, toMarkdown, toReportJson } from './report/index.ts';
+import {
+  compareRuns,
+  formatTrend,
+  type ReportJson,
+  type RunTrend,
+  toConsoleTable,
+  toHtml,
+  toJunit,
+  toMarkdown,
+  toReportJson,
+  traceRecord,
+} from './report/index.ts';
 import { readJournal } from './run/journal.ts';
 import { runGameDay } from './run/orchestrator.ts';
 import { repoRoot, resolveTool } from './toolchain/index.ts';
@@ -33,6 +45,10 @@ export interface RunPlanOptions {
   log?: (line: string) => void;
   /** Where the plan's credential variables are read. Default: process.env. */
   env?: Environment;
+  /** Live progress on this stream (a redrawn block on a terminal, periodic lines otherwise). */
+  progress?: ProgressStream;
+  /** Serve gameday's own metrics for Prometheus at this host:port during the run. */
+  metricsListen?: string;
 }
 
 export interface ReportOutcome {
@@ -52,43 +68,99 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
   // Before anything starts: a credential the plan names and the environment lacks is bad input.
   const endpoints = monitoringClientOptions(plan.monitoring, options.env ?? process.env);
   const k6 = await resolveTool('k6', { log });
-  const result = await runGameDay(plan, {
-    runsDir: resolve(options.runsDir ?? 'runs'),
-    ...(options.runId ? { runId: options.runId } : {}),
-    prometheus: new PrometheusClient(endpoints.prometheus),
-    alertmanager: new AlertmanagerClient(endpoints.alertmanager),
-    loadRunner: createK6Runner({ k6Path: k6 }),
-    ...(options.signal ? { signal: options.signal } : {}),
+  const prometheus = new PrometheusClient(endpoints.prometheus);
+  const live = await startLive({
     log,
-    gamedayVersion: await gamedayVersion(),
+    prometheus,
+    ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.metricsListen ? { metricsListen: options.metricsListen } : {}),
   });
-  const outcome = await rebuildReports(result.runDir);
-  if (result.error instanceof PreflightError) throw result.error;
-  if (result.status === 'aborted') return { ...outcome, exitCode: EXIT.aborted };
-  if (result.status === 'failed') return { ...outcome, exitCode: EXIT.badInput };
-  return outcome;
+  try {
+    const result = await runGameDay(plan, {
+      runsDir: resolve(options.runsDir ?? 'runs'),
+      ...(options.runId ? { runId: options.runId } : {}),
+      prometheus,
+      alertmanager: new AlertmanagerClient(endpoints.alertmanager),
+      loadRunner: createK6Runner({ k6Path: k6 }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      log: live.log,
+      onEvent: live.onEvent,
+      gamedayVersion: await gamedayVersion(),
+    });
+    const outcome = await rebuildReports(result.runDir);
+    await live.finish(outcome.report);
+    if (result.error instanceof PreflightError) throw result.error;
+    if (result.status === 'aborted') return { ...outcome, exitCode: EXIT.aborted };
+    if (result.status === 'failed') return { ...outcome, exitCode: EXIT.badInput };
+    return outcome;
+  } finally {
+    await live.stop();
+  }
 }
 
-/** Recomputes the analysis from a run's journal and writes report.json and report.md beside it. */
+/** Recomputes the analysis from a run's journal and writes report.json, report.md, report.html and junit.xml beside it. */
 export async function rebuildReports(runDir: string): Promise<ReportOutcome> {
   const events = await readJournal(join(runDir, 'journal.jsonl'));
   const analysis = analyzeRun(events);
   const report = toReportJson(analysis);
-  const jsonFile = join(runDir, 'report.json');
-  const mdFile = join(runDir, 'report.md');
-  await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(mdFile, toMarkdown(report, { reportDir: resolve(runDir), repoRoot }));
+  const links = { reportDir: resolve(runDir), repoRoot };
+  const files = {
+    'report.json': `${JSON.stringify(report, null, 2)}\n`,
+    'report.md': toMarkdown(report, links),
+    'report.html': toHtml(report, { links, trace: traceRecord(events) }),
+    'junit.xml': toJunit(report),
+  };
+  for (const [name, content] of Object.entries(files)) await writeFile(join(runDir, name), content);
   return {
     runDir,
     exitCode: exitCodeFor(analysis),
     consoleTable: toConsoleTable(report),
-    reportFiles: [jsonFile, mdFile],
+    reportFiles: Object.keys(files).map((name) => join(runDir, name)),
     report,
   };
 }
 
+export interface CompareOutcome {
+  trend: RunTrend;
+  /** The trend as a terminal table. */
+  table: string;
+  /** The newest run's report.html with the trend section. */
+  htmlFile: string;
+}
+
+/**
+ * The trend across runs of one plan, from each run folder's report.json (rebuilt from the journal
+ * when missing). Writes the newest run's page with a trend section to `htmlFile` (default
+ * compare.html in the newest run's folder).
+ */
+export async function compareRunDirs(runDirs: readonly string[], options: { htmlFile?: string } = {}): Promise<CompareOutcome> {
+  if (runDirs.length < 2) throw new UsageError(`compare needs at least two run folders, got ${runDirs.length}`);
+  const reports = await Promise.all(runDirs.map(async (runDir) => ({ runDir, report: await readReport(runDir) })));
+  const trend = compareRuns(reports.map(({ report }) => report));
+  const newest = reports.find(({ report }) => report.run.id === trend.runs[trend.runs.length - 1]?.id) ?? reports[reports.length - 1];
+  if (!newest) throw new UsageError('no runs to compare');
+  const htmlFile = options.htmlFile ?? join(newest.runDir, 'compare.html');
+  const events = await readJournal(join(newest.runDir, 'journal.jsonl'));
+  const links = { reportDir: resolve(dirname(htmlFile)), repoRoot };
+  await writeFile(htmlFile, toHtml(newest.report, { links, trace: traceRecord(events), trend }));
+  return { trend, table: formatTrend(trend), htmlFile };
+}
+
+async function readReport(runDir: string): Promise<ReportJson> {
+  let text: string;
+  try {
+    text = await readFile(join(runDir, 'report.json'), 'utf8');
+  } catch {
+    return (await rebuildReports(runDir)).report;
+  }
+  const report = JSON.parse(text) as ReportJson;
+  if (report.version !== 1) {
+    throw new UsageError(`${join(runDir, 'report.json')}: report version ${String(report.version)}; this gameday reads version 1. Rebuild it with \`gameday report ${runDir}\`.`);
+  }
+  return report;
+}
+
 async function gamedayVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
   const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -163,7 +163,7 @@ const cellWords: Record<AnyVerdict, (cell: TrendCell) => string> = {
   late: (cell) => `${formatSeconds(cell.firingAfterSeconds)} LATE`,
   missed: () => 'MISSED',
   'not-injected': () => 'NOT INJECTED',
-  inconclusive: () => 'INCONCLUSIVE',
+  inconclusive: (cell) => (cell.firingAfterSeconds === null ? 'INCONCLUSIVE' : `${formatSeconds(cell.firingAfterSeconds)} INCONCLUSIVE`),
 };
 
 export function trendCellText(cell: TrendCell | null): string {

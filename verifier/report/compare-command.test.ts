@@ -1,0 +1,64 @@
+// `gameday report` and `gameday compare` through the real command line, on two recorded demo runs
+// laid out as run folders (a journal each, as a run leaves it).
+
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../toolchain/index.ts';
+import type { ReportJson } from './report-json.ts';
+
+const run = promisify(execFile);
+const gameday = (...args: string[]) =>
+  run(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'verifier', 'cli.ts'), ...args], { cwd: repoRoot }).catch(
+    (error: { code: number; stdout: string; stderr: string }) => ({ ...error, failed: true as const }),
+  );
+
+describe('gameday report and gameday compare', () => {
+  let dir: string;
+  const runs = ['demo-run-1', 'demo-run-2'];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gameday-compare-'));
+    for (const name of runs) {
+      await mkdir(join(dir, name));
+      await copyFile(new URL(`./fixtures/${name}.journal.jsonl`, import.meta.url), join(dir, name, 'journal.jsonl'));
+    }
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('report writes report.json, report.md, report.html and junit.xml from the journal', async () => {
+    const result = await gameday('report', join(dir, 'demo-run-1'));
+    const files = ['report.json', 'report.md', 'report.html', 'junit.xml'].map((name) => join(dir, 'demo-run-1', name));
+    expect(result.stdout).toContain(`reports: ${files.join(', ')}`);
+    const report = JSON.parse(await readFile(files[0] as string, 'utf8')) as ReportJson;
+    expect(await readFile(files[2] as string, 'utf8')).toContain(`<title>Game day: demo — run ${report.run.id}</title>`);
+    expect(await readFile(files[3] as string, 'utf8')).toContain(`tests="${report.summary.expectations}"`);
+  });
+
+  it('compare prints the trend and writes the newest run’s page with a trend section', async () => {
+    // demo-run-2 has no report.json yet: compare builds it from the journal.
+    const result = await gameday('compare', join(dir, 'demo-run-2'), join(dir, 'demo-run-1'));
+    expect('failed' in result ? result.stderr : '').toBe('');
+    expect(result.stdout).toMatch(/^trend of plan demo across 2 runs, oldest first\n/);
+    expect(result.stdout).toMatch(/\n#1 +20261123T024658Z-demo .*\n#2 +20261123T025348Z-demo /);
+    const htmlFile = join(dir, 'demo-run-2', 'compare.html');
+    expect(result.stdout).toContain(`page with the trend: ${htmlFile}`);
+    const html = await readFile(htmlFile, 'utf8');
+    expect(html).toContain('<section id="trend">');
+    expect(html).toContain('<tr data-run="20261123T025348Z-demo" class="current">');
+  });
+
+  it('compare says what is wrong with its arguments', async () => {
+    const one = await gameday('compare', join(dir, 'demo-run-1'));
+    expect(one).toMatchObject({ failed: true, code: 2 });
+    expect((one as { stderr: string }).stderr).toContain('gameday compare takes two or more run folders of one plan');
+    const missing = await gameday('compare', join(dir, 'demo-run-1'), join(dir, 'nope'));
+    expect(missing).toMatchObject({ failed: true, code: 2 });
+    expect((missing as { stderr: string }).stderr).toContain(`cannot read the journal ${join(dir, 'nope', 'journal.jsonl')}`);
+  });
+});
