@@ -154,6 +154,7 @@ function toEpisode(labelSet: LabelSetRecord, run: readonly StateSample[], grid: 
     startedAt: Math.min(pendingAt, firstFiring?.at ?? pendingAt),
     lastSeenAt: last.at,
     endedBy: nextEvaluation <= recordEnd ? nextEvaluation : null,
+    endedBySource: nextEvaluation <= recordEnd ? 'ALERTS' : null,
     annotations: {},
     record: 'ALERTS',
     notes,

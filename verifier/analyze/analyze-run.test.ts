@@ -93,6 +93,7 @@ describe('unexpected alerts', () => {
         firstStartedAt: 70,
         fired: true,
         duringFaults: ['kill-primary', 'cut-replica'],
+        stillActiveAtEnd: false,
       },
       {
         alertname: 'HighLatency',
@@ -101,6 +102,7 @@ describe('unexpected alerts', () => {
         firstStartedAt: 270,
         fired: false,
         duringFaults: [],
+        stillActiveAtEnd: false,
       },
     ]);
   });

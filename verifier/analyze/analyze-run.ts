@@ -1,22 +1,35 @@
 // journal → verdicts. A pure function of the recorded events (no clock, no I/O), so a report can
 // be rebuilt after a crash and every figure traced back to the events it came from.
 
-import type { FaultSpec } from '../plan/types.ts';
+import type { Expectation, FaultSpec } from '../plan/types.ts';
 import type { JournalEvent } from '../run/events.ts';
+import { blindIntervals, readsTrace } from './blind.ts';
 import { analyzeBursts } from './bursts.ts';
+import { estimateClock, toGamedayClock } from './clock.ts';
 import { buildEpisodes } from './episodes.ts';
-import { type DetectionWindow, judgeExpectation, notInjectedExpectation } from './expectations.ts';
+import { type DetectionWindow, type JudgeContext, judgeExpectation, notInjectedExpectation, type RuleFacts } from './expectations.ts';
 import { faultImpact, traceTotals } from './impact.ts';
 import { type FaultEvents, indexJournal, type JournalIndex, windowSpan } from './journal-index.ts';
-import type { AlertEpisode, FaultAnalysis, RunAnalysis, RunInfo } from './model.ts';
+import { includesLabels } from './labels.ts';
+import type { FaultAnalysis, RunAnalysis, RunInfo } from './model.ts';
 import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';
 import { type FaultSpan, unexpectedAlerts } from './unexpected.ts';
 
 export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
-  const journal = indexJournal(events);
+  // Prometheus's times onto gameday's clock first: from here on, one clock.
+  const clock = estimateClock(events);
+  const journal = indexJournal(clock?.corrected ? toGamedayClock(events, clock.offsetMs) : events);
   const { plan } = journal;
   const episodes = buildEpisodes(journal);
-  const faults = plan.faults.map((fault) => analyzeFault(fault, journal, episodes));
+  const blind = blindIntervals(journal);
+  const context: JudgeContext = {
+    episodes,
+    webhooks: journal.webhooks,
+    blindIntervals: blind,
+    listening: plan.monitoring.webhookListen !== undefined,
+    endOfRecord: journal.endOfRecord,
+  };
+  const faults = plan.faults.map((fault) => analyzeFault(fault, journal, context));
   const spans: FaultSpan[] = faults.map((fault) => ({ name: fault.name, from: fault.injectedAt, to: fault.deadline }));
   const window = windowSpan(journal);
 
@@ -43,6 +56,8 @@ export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
         webhook: journal.observeFailures.filter((failure) => failure.source === 'webhook').length,
       },
     },
+    clock,
+    blindIntervals: blind,
   };
 }
 
@@ -60,7 +75,8 @@ function runInfo(journal: JournalIndex): RunInfo {
   };
 }
 
-function analyzeFault(fault: FaultSpec, journal: JournalIndex, episodes: readonly AlertEpisode[]): FaultAnalysis {
+function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeContext): FaultAnalysis {
+  const { episodes } = context;
   const recorded: FaultEvents = journal.faults.get(fault.name) ?? {};
   const base = {
     name: fault.name,
@@ -99,6 +115,7 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, episodes: readonl
     origin: origin.at,
     deadline,
     exposedBy: origin.burst,
+    revertedAt,
   };
 
   return {
@@ -109,7 +126,7 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, episodes: readonl
     measuredFrom: origin.at,
     measuredFromBurst: origin.burst,
     deadline,
-    expectations: fault.expect.map((expectation) => judgeExpectation(expectation, window, episodes, journal.webhooks)),
+    expectations: fault.expect.map((expectation) => judgeExpectation(expectation, window, context, ruleFacts(journal, expectation))),
     impact: faultImpact(journal.traceSamples, { from: injectedAt, to: deadline }, revertedAt),
     notes,
   };
@@ -148,4 +165,15 @@ function deadlineOf(fault: FaultSpec, injectedAt: EpochMs, revertedAt: EpochMs |
     );
   }
   return deadline;
+}
+
+function ruleFacts(journal: JournalIndex, expectation: Expectation): RuleFacts {
+  const input =
+    journal.detectionInputs?.expectations.find(
+      (entry) =>
+        entry.alert === expectation.alert &&
+        includesLabels(entry.labels, expectation.labels) &&
+        includesLabels(expectation.labels, entry.labels),
+    ) ?? null;
+  return { readsTrace: readsTrace(journal, expectation), input };
 }

@@ -85,6 +85,7 @@ function episodeFromSighting(sighting: Sighting): AlertEpisode {
     startedAt: sighting.startsAt,
     lastSeenAt: Math.max(sighting.lastSeenAt, sighting.startsAt),
     endedBy: sighting.endedBy,
+    endedBySource: sighting.endedBy === null ? null : sighting.source,
     annotations: sighting.annotations,
     record: 'polls',
     notes,
@@ -108,6 +109,17 @@ function enrich(episode: AlertEpisode, sighting: Sighting): void {
   if (episode.record === 'polls') episode.lastSeenAt = Math.max(episode.lastSeenAt, sighting.lastSeenAt);
   if (episode.endedBy === null && sighting.endedBy !== null && sighting.endedBy >= episode.lastSeenAt) {
     episode.endedBy = sighting.endedBy;
+    episode.endedBySource = sighting.source;
+  } else if (
+    sighting.source === 'webhook' &&
+    sighting.endedBy !== null &&
+    episode.endedBySource !== 'ALERTS' &&
+    episode.endedBySource !== 'webhook' &&
+    sighting.endedBy >= episode.startedAt
+  ) {
+    // A resolved notification's endsAt is Prometheus's ResolvedAt; a poll only bounds it.
+    episode.endedBy = sighting.endedBy;
+    episode.endedBySource = 'webhook';
   }
   if (sighting.source === 'prometheus-api') enrichPending(episode, sighting);
   else enrichFiring(episode, { at: sighting.startsAt, source: sighting.source });

@@ -1,12 +1,19 @@
 // Judging one expectation of one fault: find the episode that detected the fault, measure it from
-// the fault's origin, and give the verdict.
+// the fault's origin, and give the verdict, unless the pipeline was blind while the verdict was
+// being decided (from the origin to the firing, or to the deadline for a miss), or the alert was
+// already active and could not start anew: then it is inconclusive, with the reasons, and the
+// figures measured are still reported. Recovery, delivery and the latency's floor come along.
 
 import type { Expectation } from '../plan/types.ts';
-import type { WebhookReceived } from '../run/events.ts';
+import type { DetectionInput, WebhookReceived } from '../run/events.ts';
+import { blindnessFor } from './blind.ts';
+import { deliveryOf } from './delivery.ts';
 import { SAME_INSTANT_MS } from './episodes.ts';
 import { formatAlert, matchesExpectation, sameAlert } from './labels.ts';
-import type { AlertEpisode, ExpectationAnalysis, PreExistingEpisode, Verdict } from './model.ts';
+import type { AlertEpisode, BlindInterval, ExpectationAnalysis, InconclusiveReason, PreExistingEpisode, Verdict } from './model.ts';
+import { recoveryOf } from './recovery.ts';
 import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';
+import { latencyBreakdown } from './timing.ts';
 
 /** The moments that bound a fault's detection. */
 export interface DetectionWindow {
@@ -18,14 +25,33 @@ export interface DetectionWindow {
   deadline: EpochMs;
   /** The burst whose start is the origin, for explaining a negative figure. */
   exposedBy: string | null;
+  /** When the fault was taken out; null if never. */
+  revertedAt: EpochMs | null;
+}
+
+/** What the run saw besides the alert's own episodes. */
+export interface JudgeContext {
+  episodes: readonly AlertEpisode[];
+  webhooks: readonly WebhookReceived[];
+  blindIntervals: readonly BlindInterval[];
+  /** Whether gameday listened for Alertmanager's webhooks. */
+  listening: boolean;
+  endOfRecord: EpochMs;
+}
+
+/** Facts about the expectation's rule, from the preflight. */
+export interface RuleFacts {
+  readsTrace: boolean;
+  input: DetectionInput | null;
 }
 
 export function judgeExpectation(
   expectation: Expectation,
   window: DetectionWindow,
-  episodes: readonly AlertEpisode[],
-  webhooks: readonly WebhookReceived[],
+  context: JudgeContext,
+  rule: RuleFacts,
 ): ExpectationAnalysis {
+  const { episodes, webhooks } = context;
   const matching = episodes.filter((episode) => matchesExpectation(episode.labels, expectation));
   const preExisting = matching.filter((episode) => wasActiveAt(episode, window.injectedAt));
   const detecting = detectingEpisode(matching, window);
@@ -44,9 +70,17 @@ export function judgeExpectation(
   const notification = detecting && firingAt !== null ? firstNotification(detecting, firingAt, webhooks) : null;
   const firingAfterSeconds = after(firingAt);
 
-  let verdict: Verdict = 'missed';
+  let measured: Verdict = 'missed';
   if (firingAt !== null && firingAfterSeconds !== null && firingAt <= window.deadline) {
-    verdict = firingAfterSeconds <= expectation.withinSeconds ? 'detected' : 'late';
+    measured = firingAfterSeconds <= expectation.withinSeconds ? 'detected' : 'late';
+  }
+  const inconclusive = inconclusiveReasons(expectation, window, context, rule, measured, firingAt, preExisting);
+  const verdict: Verdict = inconclusive.length > 0 ? 'inconclusive' : measured;
+  if (inconclusive.length > 0) {
+    const figures = measured === 'missed' ? 'no firing by the deadline' : `the alert fired after ${firingAfterSeconds} s`;
+    notes.push(
+      `measured alone this would be ${measured} (${figures}), but the verdict cannot be trusted: ${inconclusive.map((reason) => reason.detail).join('; ')}`,
+    );
   }
 
   if (detecting) {
@@ -64,14 +98,18 @@ export function judgeExpectation(
     notes.push('no webhook notification carried this firing');
   }
 
+  const { source: resolvedSource, ...recovery } = recoveryOf(detecting, preExisting, window.revertedAt);
+  if (recovery.status === 'never-resolved') notes.push('still active when the record ends: it never resolved after the revert');
+  if (recovery.status === 'resolved-before-revert' && recovery.resolvedAfterRevertSeconds !== null) {
+    notes.push(`resolved ${-recovery.resolvedAfterRevertSeconds} s before the revert, while the fault was still in place`);
+  }
+  const figures = { pendingAfterSeconds: after(pendingAt), firingAfterSeconds, notifiedAfterSeconds: after(notification) };
   return {
     alert: expectation.alert,
     labels: expectation.labels,
     withinSeconds: expectation.withinSeconds,
     verdict,
-    pendingAfterSeconds: after(pendingAt),
-    firingAfterSeconds,
-    notifiedAfterSeconds: after(notification),
+    ...figures,
     pendingAt,
     firingAt,
     notifiedAt: notification,
@@ -79,12 +117,64 @@ export function judgeExpectation(
       pending: detecting?.pending?.source ?? null,
       firing: detecting?.firing?.source ?? null,
       notified: notification === null ? null : 'webhook',
+      resolved: resolvedSource,
     },
     alertLabels: detecting?.labels ?? null,
     runbookUrl: runbookUrlFor(expectation, detecting, episodes),
     preExisting: preExisting.map(toPreExisting),
+    inconclusive,
+    recovery,
+    delivery: deliveryOf({
+      firingAt: firingAt !== null && firingAt <= window.deadline ? firingAt : null,
+      notifiedAt: notification,
+      episode: detecting ?? null,
+      input: rule.input,
+      listening: context.listening,
+      blindIntervals: context.blindIntervals,
+      endOfRecord: context.endOfRecord,
+    }),
+    timing: latencyBreakdown(rule.input, figures),
     notes,
   };
+}
+
+/**
+ * Why the verdict cannot be trusted: the pipeline was blind between the origin and the moment
+ * the verdict was decided (the firing; the deadline for a miss), or the alert was already active
+ * at injection and still active when the target passed, so no new episode could have started.
+ */
+function inconclusiveReasons(
+  expectation: Expectation,
+  window: DetectionWindow,
+  context: JudgeContext,
+  rule: RuleFacts,
+  measured: Verdict,
+  firingAt: EpochMs | null,
+  preExisting: readonly AlertEpisode[],
+): InconclusiveReason[] {
+  const decidedAt = measured === 'missed' || firingAt === null ? window.deadline : firingAt;
+  const span = { from: Math.min(window.origin, decidedAt), to: Math.max(window.origin, decidedAt) };
+  const reasons: InconclusiveReason[] = blindnessFor(context.blindIntervals, expectation, rule.readsTrace, span).map((interval) => ({
+    cause: interval.cause,
+    from: interval.from,
+    to: interval.to,
+    detail: `${interval.detail} (${toIso(interval.from)} → ${interval.to === null ? 'the end of the record' : toIso(interval.to)})`,
+  }));
+  if (measured !== 'detected') {
+    const target = Math.min(window.origin + expectation.withinSeconds * 1000, window.deadline);
+    const blocking = preExisting.find((episode) => episode.endedBy === null || episode.endedBy > target);
+    if (blocking) {
+      reasons.push({
+        cause: 'pre-existing',
+        from: blocking.startedAt,
+        to: blocking.endedBy,
+        detail:
+          `${formatAlert(blocking.labels)} was already active at injection (since ${toIso(blocking.startedAt)}) and still active when ` +
+          'the target passed: a new episode could not start, so whether this fault would fire it cannot be told',
+      });
+    }
+  }
+  return reasons;
 }
 
 /** A fault that was never in place: nothing to measure, but the runbook is still worth a link. */
@@ -100,10 +190,20 @@ export function notInjectedExpectation(expectation: Expectation, episodes: reado
     pendingAt: null,
     firingAt: null,
     notifiedAt: null,
-    sources: { pending: null, firing: null, notified: null },
+    sources: { pending: null, firing: null, notified: null, resolved: null },
     alertLabels: null,
     runbookUrl: runbookUrlFor(expectation, undefined, episodes),
     preExisting: [],
+    inconclusive: [],
+    recovery: { status: 'not-fired', resolvedAt: null, resolvedAfterRevertSeconds: null },
+    delivery: {
+      status: 'not-fired',
+      afterFiringSeconds: null,
+      groupWaitSeconds: null,
+      groupIntervalSeconds: null,
+      explanation: 'the fault was never in place',
+    },
+    timing: null,
     notes: [],
   };
 }

@@ -1,10 +1,15 @@
 // The analysis: journal in, verdicts out. Pure; the renderers in ../report/ take it from here.
 
 export { analyzeRun } from './analyze-run.ts';
-export { exitCodeFor, type VerdictExitCode } from './exit-code.ts';
+export type { ClockEstimate } from './clock.ts';
+export { exitCodeFor, INCONCLUSIVE_EXIT_CODE, type VerdictExitCode } from './exit-code.ts';
 export type { Labels } from './labels.ts';
 export {
   type AlertEpisode,
+  type BlindCause,
+  type BlindInterval,
+  type Delivery,
+  type DeliveryStatus,
   type BurstAnalysis,
   type BurstStatus,
   type EvidenceSource,
@@ -12,10 +17,15 @@ export {
   type FaultAnalysis,
   type FaultImpact,
   type FigureSources,
+  type InconclusiveReason,
   type InjectionStatus,
+  type LatencyBreakdown,
+  type LatencySegment,
   type MonitoringEvidence,
   type PlanSummary,
   type PreExistingEpisode,
+  type Recovery,
+  type RecoveryStatus,
   type RunAnalysis,
   type RunInfo,
   type RunStatus,

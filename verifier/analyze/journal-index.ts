@@ -7,6 +7,7 @@ import type { Plan } from '../plan/types.ts';
 import type {
   AlertmanagerAlertsPolled,
   AlertsReconciled,
+  DetectionInputs,
   FaultInjected,
   FaultInjectFailed,
   FaultInjecting,
@@ -16,9 +17,13 @@ import type {
   LoadEnded,
   LoadStarted,
   ObserveFailed,
+  ObserveRecovered,
+  PreflightPassed,
   PrometheusAlertsPolled,
   RunEnded,
+  RulesHealth,
   RunStarted,
+  TraceSeries,
   WebhookReceived,
 } from '../run/events.ts';
 import { type EpochMs, fromUnixSeconds, parseInstant } from './time.ts';
@@ -47,6 +52,11 @@ export interface JournalIndex {
   webhooks: WebhookReceived[];
   reconciled: AlertsReconciled[];
   observeFailures: ObserveFailed[];
+  observeRecoveries: ObserveRecovered[];
+  rulesHealth: RulesHealth[];
+  preflight: PreflightPassed | null;
+  detectionInputs: DetectionInputs | null;
+  traceSeries: TraceSeries[];
   /** Every trace request, [unix ms, 1 ok | 0 failed], sorted by time. */
   traceSamples: Array<readonly [EpochMs, 0 | 1]>;
 }
@@ -72,6 +82,11 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
     webhooks: [],
     reconciled: [],
     observeFailures: [],
+    observeRecoveries: [],
+    rulesHealth: [],
+    preflight: null,
+    detectionInputs: null,
+    traceSeries: [],
     traceSamples: [],
   };
 
@@ -124,11 +139,26 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
       case 'observe.failed':
         index.observeFailures.push(event);
         break;
+      case 'observe.recovered':
+        index.observeRecoveries.push(event);
+        break;
+      case 'rules.health':
+        index.rulesHealth.push(event);
+        break;
+      case 'preflight.passed':
+        index.preflight ??= event;
+        break;
+      case 'detection.inputs':
+        index.detectionInputs ??= event;
+        break;
+      case 'trace.series':
+        index.traceSeries.push(event);
+        break;
       case 'trace.samples':
         for (const sample of event.samples) index.traceSamples.push(sample);
         break;
       default:
-        // run.started, preflight.passed, and kinds added after this was written: nothing to index.
+        // run.started, clock.sampled (read before indexing), and kinds added after this was written.
         break;
     }
   }
@@ -137,6 +167,9 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
   index.prometheusPolls.sort(byTime);
   index.alertmanagerPolls.sort(byTime);
   index.webhooks.sort(byTime);
+  index.observeFailures.sort(byTime);
+  index.observeRecoveries.sort(byTime);
+  index.rulesHealth.sort(byTime);
   index.traceSamples.sort((a, b) => a[0] - b[0]);
   for (const record of index.reconciled) {
     for (const series of [...record.alerts, ...record.forState]) {

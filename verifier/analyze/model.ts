@@ -2,16 +2,36 @@
 // to 3 decimals); the report renderers turn times into ISO strings. Every figure here can be traced
 // to the journal events it came from, and `sources` says which ones.
 
+import type { ClockEstimate } from './clock.ts';
 import type { Labels } from './labels.ts';
 import type { EpochMs } from './time.ts';
 
 /**
  * The outcome of one expectation. A `Record<Verdict, …>` wherever verdicts are counted or shown,
- * so a new verdict (the planned `inconclusive`) does not compile until every renderer handles it.
+ * so a new verdict does not compile until every renderer handles it. `inconclusive`: the pipeline
+ * was blind while the verdict was being decided (or the alert was already active): never a pass
+ * or a fail on no evidence.
  */
-export type Verdict = 'detected' | 'late' | 'missed' | 'not-injected';
+export type Verdict = 'detected' | 'late' | 'missed' | 'inconclusive' | 'not-injected';
 
-export const verdicts: readonly Verdict[] = ['detected', 'late', 'missed', 'not-injected'];
+export const verdicts: readonly Verdict[] = ['detected', 'late', 'missed', 'inconclusive', 'not-injected'];
+
+/** Why the pipeline was blind; see blind.ts. */
+export type BlindCause =
+  'prometheus-unreachable' | 'alertmanager-unreachable' | 'watchdog-missing' | 'rules-not-evaluated' | 'rule-unhealthy' | 'trace-stale';
+
+/** A stretch of the run during which part of the monitoring pipeline could not be seen working. */
+export interface BlindInterval {
+  cause: BlindCause;
+  from: EpochMs;
+  /** null: not seen working again before the record ends. */
+  to: EpochMs | null;
+  /** `rule-unhealthy`: the alert whose rule failed; null when it concerns every alert. */
+  alert: string | null;
+  detail: string;
+  /** False when only gameday's view was interrupted and Prometheus's own record covers the stretch. */
+  affectsVerdicts: boolean;
+}
 
 /**
  * Where a figure came from: Prometheus's own record (`ALERTS`, `ALERTS_FOR_STATE`), a poll of its
@@ -41,6 +61,8 @@ export interface AlertEpisode {
   lastSeenAt: EpochMs;
   /** By when it was seen gone (the next evaluation or poll); null if still active when the record ends. */
   endedBy: EpochMs | null;
+  /** Where `endedBy` came from: the evaluation after the last ALERTS sample, a poll, a resolved webhook. */
+  endedBySource: EvidenceSource | null;
   annotations: Labels;
   /** `ALERTS` when Prometheus's record holds the episode; `polls` when only the API polls saw it. */
   record: 'ALERTS' | 'polls';
@@ -56,6 +78,10 @@ export interface RunAnalysis {
   trace: TraceTotals;
   unexpectedAlerts: UnexpectedAlert[];
   monitoring: MonitoringEvidence;
+  /** The offset between gameday's clock and Prometheus's; null when it was never read. */
+  clock: ClockEstimate | null;
+  /** When the pipeline was blind, in time order; those that affect verdicts make them inconclusive. */
+  blindIntervals: BlindInterval[];
 }
 
 export interface PlanSummary {
@@ -118,6 +144,14 @@ export interface ExpectationAnalysis {
   runbookUrl: string | null;
   /** Matching episodes already active at injection: reported, never a detection. */
   preExisting: PreExistingEpisode[];
+  /** Why the verdict is inconclusive; empty for every other verdict. */
+  inconclusive: InconclusiveReason[];
+  /** When the alert resolved, and how long after the revert. */
+  recovery: Recovery;
+  /** Whether, when and why (not) a notification reached gameday's webhook. */
+  delivery: Delivery;
+  /** The measured latency beside its floor from the configuration; null without the preflight's inputs. */
+  timing: LatencyBreakdown | null;
   notes: string[];
 }
 
@@ -125,6 +159,82 @@ export interface FigureSources {
   pending: EvidenceSource | null;
   firing: EvidenceSource | null;
   notified: 'webhook' | null;
+  resolved: EvidenceSource | null;
+}
+
+export interface InconclusiveReason {
+  cause: BlindCause | 'pre-existing';
+  from: EpochMs | null;
+  to: EpochMs | null;
+  detail: string;
+}
+
+/**
+ * resolved: after the revert; resolved-before-revert: it stopped while the fault was still in place
+ * (flapping, or the burst that exposed it ended); never-resolved: still active when the record ends.
+ */
+export type RecoveryStatus = 'resolved' | 'resolved-before-revert' | 'never-resolved' | 'not-reverted' | 'not-fired';
+
+export interface Recovery {
+  status: RecoveryStatus;
+  resolvedAt: EpochMs | null;
+  /** resolvedAt − revertedAt; negative when it resolved before the revert. */
+  resolvedAfterRevertSeconds: number | null;
+}
+
+/**
+ * on-time: within group_wait of firing; delayed-by-grouping: later, within group_interval (an
+ * existing aggregation group's next tick, research/prom.md 3.5); late: later still;
+ * suppressed-by-grouping: never sent, the alert fired and resolved within one group_interval;
+ * alertmanager-blind: Alertmanager or the watchdog was down; not-routed-to-gameday: its route's
+ * receiver does not call gameday's webhook; not-notified: none came though it stayed firing;
+ * not-observed: gameday did not listen, or the record ended before a notification was due.
+ */
+export type DeliveryStatus =
+  | 'on-time'
+  | 'delayed-by-grouping'
+  | 'late'
+  | 'suppressed-by-grouping'
+  | 'alertmanager-blind'
+  | 'not-routed-to-gameday'
+  | 'not-notified'
+  | 'not-observed'
+  | 'not-fired';
+
+export interface Delivery {
+  status: DeliveryStatus;
+  /** notifiedAt − firingAt. */
+  afterFiringSeconds: number | null;
+  groupWaitSeconds: number | null;
+  groupIntervalSeconds: number | null;
+  explanation: string;
+}
+
+/** Where the seconds went: each stretch of the alerting chain, measured and as the configuration bounds it. */
+export interface LatencyBreakdown {
+  inputs: {
+    scrapeSeconds: number | null;
+    scrapeSource: string | null;
+    evalSeconds: number;
+    forSeconds: number;
+    windowSeconds: number;
+    groupWaitSeconds: number | null;
+  };
+  /** The best case from the configuration: the fastest this alert can fire after the fault. */
+  floorSeconds: number | null;
+  /** The worst case the configuration allows. */
+  worstSeconds: number | null;
+  /** firingAfterSeconds − floorSeconds. */
+  aboveFloorSeconds: number | null;
+  segments: LatencySegment[];
+}
+
+export interface LatencySegment {
+  /** condition: fault → pending (scrape, evaluation, window); for: pending → firing; notification: firing → webhook. */
+  name: 'condition' | 'for' | 'notification';
+  measuredSeconds: number | null;
+  expectedMinSeconds: number | null;
+  expectedMaxSeconds: number | null;
 }
 
 export interface PreExistingEpisode {
@@ -187,6 +297,8 @@ export interface UnexpectedAlert {
   fired: boolean;
   /** Faults in place (injected, not yet past revert + grace) when one of its episodes started. */
   duringFaults: string[];
+  /** Whether one of its episodes was still active when the record ends. */
+  stillActiveAtEnd: boolean;
 }
 
 /** How well gameday could see the monitoring, for judging the evidence. */

@@ -29,17 +29,19 @@ export function unexpectedAlerts(
     if (expectations.some((expectation) => matchesExpectation(episode.labels, expectation))) continue;
 
     const key = labelKey(episode.labels);
-    const entry = byLabels.get(key) ?? {
+    const entry: UnexpectedAlert = byLabels.get(key) ?? {
       alertname: episode.alertname,
       labels: episode.labels,
       episodes: 0,
       firstStartedAt: episode.startedAt,
       fired: false,
       duringFaults: [],
+      stillActiveAtEnd: false,
     };
     entry.episodes += 1;
     entry.firstStartedAt = Math.min(entry.firstStartedAt, episode.startedAt);
     entry.fired ||= episode.firing !== null;
+    entry.stillActiveAtEnd ||= episode.endedBy === null;
     for (const span of spans) {
       const inPlace = span.from !== null && span.to !== null && episode.startedAt >= span.from && episode.startedAt <= span.to;
       if (inPlace && !entry.duringFaults.includes(span.name)) entry.duringFaults.push(span.name);

@@ -105,9 +105,9 @@ const cases: VerdictCase[] = [
     firing: null,
   },
   {
-    name: 'already firing at injection: pre-existing, never a detection',
+    name: 'already firing at injection and past the target: pre-existing, inconclusive, never a detection',
     episodes: [{ labels: down, pending: 20, firing: 30, last: 200 }],
-    verdict: 'missed',
+    verdict: 'inconclusive',
     pending: null,
     firing: null,
     preExisting: 1,
@@ -162,7 +162,7 @@ describe('verdicts', () => {
 
   it('records where each figure came from', () => {
     const { expectation } = runWith([{ labels: down, pending: 65, firing: 75, last: 185 }]);
-    expect(expectation.sources).toEqual({ pending: 'ALERTS', firing: 'ALERTS', notified: null });
+    expect(expectation.sources).toEqual({ pending: 'ALERTS', firing: 'ALERTS', notified: null, resolved: 'ALERTS' });
     expect(expectation.alertLabels).toEqual(down);
   });
 

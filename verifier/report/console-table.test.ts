@@ -20,6 +20,7 @@ describe('toConsoleTable', () => {
 
       unexpected alerts: HighLatency{route="/api/orders", severity="ticket"}
       burst peak: completed, 756 iterations dropped
+      cut-replica / ReplicaLag: notification suppressed by grouping
       "
     `);
   });
@@ -38,6 +39,8 @@ describe('toConsoleTable', () => {
 
       FAULT         ALERT        TARGET  PENDING  FIRING  NOTIFIED  VERDICT
       kill-primary  PrimaryDown    30 s     10 s    10 s         —  detected
+
+      kill-primary / PrimaryDown: notification suppressed by grouping
       "
     `);
   });

@@ -44,6 +44,26 @@ export function toConsoleTable(report: ReportJson): string {
     }
   }
   if (!report.monitoring.reconciled) extras.push("Prometheus's ALERTS record missing: figures come from the polls");
+  for (const fault of report.faults) {
+    for (const expectation of fault.expectations) {
+      const where = `${fault.name} / ${expectation.alert}`;
+      const causes = [...new Set(expectation.inconclusive.map((reason) => reason.cause))];
+      if (causes.length > 0) extras.push(`${where}: inconclusive (${causes.join(', ')})`);
+      if (expectation.recovery === 'never-resolved') extras.push(`${where}: never resolved after the revert`);
+      if (['delayed-by-grouping', 'suppressed-by-grouping', 'not-notified', 'late'].includes(expectation.delivery.status)) {
+        extras.push(`${where}: notification ${expectation.delivery.status.replace(/-/g, ' ')}`);
+      }
+    }
+  }
+  const blind = report.blindIntervals.filter((interval) => interval.affectsVerdicts);
+  if (blind.length > 0) {
+    extras.push(
+      `blind intervals: ${blind.map((interval) => `${interval.cause} ${interval.from.slice(11, 19)}Z +${interval.seconds ?? '?'}s`).join(', ')}`,
+    );
+  }
+  if (report.clock && Math.abs(report.clock.offsetMs) >= 100) {
+    extras.push(`clock: Prometheus ${report.clock.offsetMs > 0 ? 'ahead' : 'behind'} by ${Math.abs(report.clock.offsetMs)} ms (corrected)`);
+  }
   if (extras.length > 0) lines.push('', ...extras);
   return `${lines.join('\n')}\n`;
 }

@@ -35,6 +35,31 @@ describe('toMarkdown', () => {
 
       - cut-replica / ReplicaLag: no webhook notification carried this firing
       - queue-unreachable: injection failed: iptables: exit code 4: permission denied
+      - pool-typo / PoolExhausted: resolved 44.682 s before the revert, while the fault was still in place
+
+      ## Recovery and delivery
+
+      | fault | alert | after the revert | resolved after revert | notification | after firing |
+      | --- | --- | --- | ---: | --- | ---: |
+      | kill-primary | \`PrimaryDown{role="primary"}\` | resolved | 10.318 s | on time | 1.182 s |
+      | cut-replica | \`ReplicaLag\` | resolved | 35.218 s | suppressed by grouping | — |
+      | break-cache | \`CacheErrors\` | did not fire | — | — | — |
+      | pool-typo | \`PoolExhausted\` | resolved before the revert | −44.682 s | on time | 1.082 s |
+
+      **resolved after revert**: from the revert to the evaluation that no longer saw the alert (negative: it stopped while the fault was in place). **notification**: whether the webhook came within \`group_wait\` of firing; grouping delays or suppresses notifications of alerts that join an existing aggregation group (research/prom.md 3.5), which is not the rule being slow.
+
+      - cut-replica / ReplicaLag: no webhook came: the alert fired and resolved 20 s later, within one group_interval 300 s (Alertmanager's configuration was not read: its defaults assumed). When its aggregation group already existed, Alertmanager found nothing firing at the next tick and sent nothing (research/prom.md 3.5): grouping, not the rule
+
+      ## Where the seconds went
+
+      | fault | alert | firing | floor–worst | fault → pending | pending → firing | firing → notified | sources (pending / firing / notified / resolved) |
+      | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
+      | kill-primary | \`PrimaryDown{role="primary"}\` | 15.218 s | — | — | — | — | ALERTS / alertmanager-api / webhook / ALERTS |
+      | cut-replica | \`ReplicaLag\` | 75.118 s | — | — | — | — | ALERTS / ALERTS / — / ALERTS |
+      | break-cache | \`CacheErrors\` | — | — | — | — | — | — / — / — / — |
+      | pool-typo | \`PoolExhausted\` | 5.418 s | — | — | — | — | ALERTS / alertmanager-api / webhook / ALERTS |
+
+      Measured seconds with, in brackets, what the configuration allows (research/prom.md 3.2): **fault → pending**, the condition reaching a scrape and an evaluation (plus any absence window); **pending → firing**, \`for\` rounded up to whole evaluations; **firing → notified**, \`group_wait\`. **floor–worst**: the fastest and slowest the alert can fire. **sources**: \`ALERTS\` is Prometheus's own record (exact evaluation timestamps); \`prometheus-api\` / \`alertmanager-api\` are polls; \`webhook\` is Alertmanager's notification.
 
       ## Impact and time to restore
 
@@ -106,6 +131,11 @@ describe('toMarkdown', () => {
       - \`ReplicaLag\`: [examples/demo/runbooks/replica-lag.md](../../examples/demo/runbooks/replica-lag.md)
       - \`PoolExhausted\`: [https://runbooks.example.com/pool-exhausted](https://runbooks.example.com/pool-exhausted)
 
+      ## Monitoring health
+
+      - Clock: Prometheus's clock was not read; its timestamps are taken as they are.
+      - Blind intervals: none found in what was recorded.
+
       ## Evidence
 
       - Prometheus's own record (\`ALERTS\`, \`ALERTS_FOR_STATE\`): reconciled after the window
@@ -131,7 +161,7 @@ describe('toMarkdown', () => {
     expect(toMarkdown(toReportJson(analyzeRun(journal.build())), links)).toMatchInlineSnapshot(`
       "# Game day: crash — run crash-1
 
-      **0 of 1 expectation detected in time (1 late)**
+      **0 of 1 expectation detected in time (1 inconclusive)**
 
       - Run: incomplete, 2026-11-23T01:59:30.000Z → no end recorded
       - Window: 2026-11-23T02:00:00.000Z → — (times below are UTC)
@@ -143,7 +173,7 @@ describe('toMarkdown', () => {
 
       | fault | alert | target | pending | firing | notified | verdict | runbook |
       | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
-      | kill-primary | \`PrimaryDown{role="primary"}\` | 30 s | 70 s | 80 s | — | ⚠️ late | — |
+      | kill-primary | \`PrimaryDown{role="primary"}\` | 30 s | 70 s | 80 s | — | ❔ inconclusive | — |
 
       Seconds from the moment the fault was in place. **pending**: the rule first saw the condition (\`activeAt\`); **firing**: the alert fired (Alertmanager \`startsAt\`, the detection latency); **notified**: the webhook arrived.
 
@@ -151,6 +181,25 @@ describe('toMarkdown', () => {
 
       - kill-primary: never reverted: alerts are counted to the end of the record
       - kill-primary / PrimaryDown: PrimaryDown{role="primary"} was already firing at injection (since 2026-11-23T01:59:50.000Z): not counted as a detection
+      - kill-primary / PrimaryDown: measured alone this would be late (the alert fired after 80 s), but the verdict cannot be trusted: PrimaryDown{role="primary"} was already active at injection (since 2026-11-23T01:59:50.000Z) and still active when the target passed: a new episode could not start, so whether this fault would fire it cannot be told
+
+      ## Recovery and delivery
+
+      | fault | alert | after the revert | resolved after revert | notification | after firing |
+      | --- | --- | --- | ---: | --- | ---: |
+      | kill-primary | \`PrimaryDown{role="primary"}\` | fault never reverted | — | not observed | — |
+
+      **resolved after revert**: from the revert to the evaluation that no longer saw the alert (negative: it stopped while the fault was in place). **notification**: whether the webhook came within \`group_wait\` of firing; grouping delays or suppresses notifications of alerts that join an existing aggregation group (research/prom.md 3.5), which is not the rule being slow.
+
+      - kill-primary / PrimaryDown: the record ends before a notification was due (group_wait 30 s after firing)
+
+      ## Where the seconds went
+
+      | fault | alert | firing | floor–worst | fault → pending | pending → firing | firing → notified | sources (pending / firing / notified / resolved) |
+      | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
+      | kill-primary | \`PrimaryDown{role="primary"}\` | 80 s | — | — | — | — | prometheus-api / alertmanager-api / — / — |
+
+      Measured seconds with, in brackets, what the configuration allows (research/prom.md 3.2): **fault → pending**, the condition reaching a scrape and an evaluation (plus any absence window); **pending → firing**, \`for\` rounded up to whole evaluations; **firing → notified**, \`group_wait\`. **floor–worst**: the fastest and slowest the alert can fire. **sources**: \`ALERTS\` is Prometheus's own record (exact evaluation timestamps); \`prometheus-api\` / \`alertmanager-api\` are polls; \`webhook\` is Alertmanager's notification.
 
       ## Impact and time to restore
 
@@ -169,15 +218,20 @@ describe('toMarkdown', () => {
       - 02:00:00Z (t+0.0 s) window started
       - 02:01:00Z (t+60.0 s) **kill-primary** injected
       - 02:02:10Z (t+130.0 s) \`PrimaryDown{role="primary"}\` pending (+70 s)
-      - 02:02:20Z (t+140.0 s) \`PrimaryDown{role="primary"}\` firing (+80 s, target 30 s: late)
+      - 02:02:20Z (t+140.0 s) \`PrimaryDown{role="primary"}\` firing (+80 s, target 30 s: inconclusive)
 
       ## Follow-ups
 
-      - [ ] kill-primary / \`PrimaryDown{role="primary"}\`: fired after 80 s, target 30 s: shorten the rule's \`for\`, window or scrape interval, or agree on a longer target
+      - [ ] kill-primary / \`PrimaryDown{role="primary"}\`: inconclusive: PrimaryDown{role="primary"} was already firing at injection (since 2026-11-23T01:59:50.000Z): not counted as a detection; measured alone this would be late (the alert fired after 80 s), but the verdict cannot be trusted: PrimaryDown{role="primary"} was already active at injection (since 2026-11-23T01:59:50.000Z) and still active when the target passed: a new episode could not start, so whether this fault would fire it cannot be told
 
       ## Unexpected alerts
 
       None: every alert in the window was expected (or the watchdog).
+
+      ## Monitoring health
+
+      - Clock: Prometheus's clock was not read; its timestamps are taken as they are.
+      - Blind intervals: none found in what was recorded.
 
       ## Evidence
 

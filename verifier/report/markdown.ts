@@ -5,6 +5,7 @@
 import type { Verdict } from '../analyze/index.ts';
 import { formatClock, formatMilliseconds, formatPercent, formatRate, formatSeconds, formatSelector, NONE, verdictWords } from './format.ts';
 import type { ReportBurst, ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
+import { monitoringHealthSection, recoveryAndDeliverySection, timingSection } from './markdown-verification.ts';
 import { type LinkBase, runbookHref } from './runbook-link.ts';
 
 /** A marker a reader spots while scrolling; the word beside it is what counts. */
@@ -20,12 +21,15 @@ export function toMarkdown(report: ReportJson, links: LinkBase): string {
   const sections = [
     header(report),
     detectionSection(report, links),
+    recoveryAndDeliverySection(report),
+    timingSection(report),
     impactSection(report),
     timelineSection(report),
     followUpsSection(report),
     burstsSection(report.bursts),
     unexpectedSection(report),
     runbooksSection(report, links),
+    monitoringHealthSection(report),
     monitoringSection(report),
   ];
   return `${sections.filter((section) => section !== '').join('\n\n')}\n`;
@@ -305,7 +309,7 @@ function unexpectedSection(report: ReportJson): string {
     code(formatSelector(alert.alertname, alert.labels)),
     String(alert.episodes),
     formatClock(alert.firstStartedAt),
-    alert.fired ? 'yes' : 'pending only',
+    (alert.fired ? 'yes' : 'pending only') + (alert.stillActiveAtEnd ? ', still active at the end' : ''),
     alert.duringFaults.length > 0 ? alert.duringFaults.join(', ') : NONE,
   ]);
   return [

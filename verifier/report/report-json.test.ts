@@ -58,7 +58,7 @@ describe('report.json', () => {
           firingAfterSeconds: 15.218,
           notifiedAfterSeconds: 16.4,
           firingAt: '2026-11-23T02:01:15.418Z',
-          sources: { pending: 'ALERTS', firing: 'alertmanager-api', notified: 'webhook' },
+          sources: { pending: 'ALERTS', firing: 'alertmanager-api', notified: 'webhook', resolved: 'ALERTS' },
           runbookUrl: 'examples/demo/runbooks/primary-down.md',
         },
       ],
@@ -69,7 +69,7 @@ describe('report.json', () => {
     expect(toReportJson(analyzeRun(demoJournal())).summary).toEqual({
       headline: '2 of 5 expectations detected in time (1 late, 1 missed, 1 not injected)',
       expectations: 5,
-      verdicts: { detected: 2, late: 1, missed: 1, 'not-injected': 1 },
+      verdicts: { detected: 2, late: 1, missed: 1, inconclusive: 0, 'not-injected': 1 },
       unexpectedAlerts: 1,
       exitCode: 1,
     });

@@ -3,19 +3,24 @@
 // A change that breaks a consumer bumps `version`.
 
 import type {
+  BlindCause,
   BurstStatus,
+  ClockEstimate,
+  Delivery,
   EvidenceSource,
   ExpectationAnalysis,
   FaultAnalysis,
   FaultImpact,
   InjectionStatus,
+  LatencyBreakdown,
   MonitoringEvidence,
+  RecoveryStatus,
   RunAnalysis,
   RunStatus,
   TraceTotals,
   Verdict,
 } from '../analyze/index.ts';
-import { exitCodeFor, verdicts } from '../analyze/index.ts';
+import { exitCodeFor, type VerdictExitCode, verdicts } from '../analyze/index.ts';
 
 export const REPORT_VERSION = 1;
 
@@ -33,6 +38,21 @@ export interface ReportJson {
   trace: TraceTotals;
   unexpectedAlerts: ReportUnexpectedAlert[];
   monitoring: MonitoringEvidence;
+  /** Prometheus's clock minus gameday's; Prometheus's times were moved by it. Null when never read. */
+  clock: ClockEstimate | null;
+  /** When the monitoring pipeline was blind; those that affect verdicts make them inconclusive. */
+  blindIntervals: ReportBlindInterval[];
+}
+
+export interface ReportBlindInterval {
+  cause: BlindCause;
+  from: IsoTime;
+  /** null: not seen working again before the record ends. */
+  to: IsoTime | null;
+  seconds: number | null;
+  alert: string | null;
+  detail: string;
+  affectsVerdicts: boolean;
 }
 
 export interface ReportRun {
@@ -52,8 +72,8 @@ export interface ReportSummary {
   expectations: number;
   verdicts: Record<Verdict, number>;
   unexpectedAlerts: number;
-  /** 0 when every expectation was detected in time, else 1. */
-  exitCode: 0 | 1;
+  /** 0 when every expectation was detected in time; 1 when one was late, missed or not injected; 5 when none failed but one was inconclusive. */
+  exitCode: VerdictExitCode;
 }
 
 export interface ReportFault {
@@ -89,6 +109,7 @@ export interface ReportExpectation {
     pending: EvidenceSource | null;
     firing: EvidenceSource | null;
     notified: 'webhook' | null;
+    resolved: EvidenceSource | null;
   };
   /** All labels of the alert the figures come from. */
   alertLabels: Record<string, string> | null;
@@ -99,6 +120,16 @@ export interface ReportExpectation {
     firingAt: IsoTime | null;
     endedBy: IsoTime | null;
   }>;
+  /** Why the verdict is inconclusive; empty otherwise. */
+  inconclusive: Array<{ cause: BlindCause | 'pre-existing'; from: IsoTime | null; to: IsoTime | null; detail: string }>;
+  recovery: RecoveryStatus;
+  /** When the alert resolved (the episode followed after the revert). */
+  resolvedAt: IsoTime | null;
+  /** resolvedAt − revertedAt; negative when it resolved while the fault was still in place. */
+  resolvedAfterRevertSeconds: number | null;
+  delivery: Delivery;
+  /** Where the seconds went: the measured latency beside its floor from the configuration. */
+  timing: LatencyBreakdown | null;
   notes: string[];
 }
 
@@ -139,6 +170,7 @@ export interface ReportUnexpectedAlert {
   firstStartedAt: IsoTime;
   fired: boolean;
   duringFaults: string[];
+  stillActiveAtEnd: boolean;
 }
 
 export function toReportJson(analysis: RunAnalysis): ReportJson {
@@ -170,8 +202,19 @@ export function toReportJson(analysis: RunAnalysis): ReportJson {
       firstStartedAt: iso(alert.firstStartedAt),
       fired: alert.fired,
       duringFaults: [...alert.duringFaults],
+      stillActiveAtEnd: alert.stillActiveAtEnd,
     })),
     monitoring: { ...analysis.monitoring, observeFailures: { ...analysis.monitoring.observeFailures } },
+    clock: analysis.clock ? { ...analysis.clock } : null,
+    blindIntervals: analysis.blindIntervals.map((interval) => ({
+      cause: interval.cause,
+      from: iso(interval.from),
+      to: isoOrNull(interval.to),
+      seconds: interval.to === null ? null : Math.round(interval.to - interval.from) / 1000,
+      alert: interval.alert,
+      detail: interval.detail,
+      affectsVerdicts: interval.affectsVerdicts,
+    })),
   };
 }
 
@@ -193,6 +236,7 @@ const verdictPhrase: Record<Verdict, string> = {
   detected: 'detected',
   late: 'late',
   missed: 'missed',
+  inconclusive: 'inconclusive',
   'not-injected': 'not injected',
 };
 
@@ -245,6 +289,23 @@ function toReportExpectation(expectation: ExpectationAnalysis): ReportExpectatio
       firingAt: isoOrNull(episode.firingAt),
       endedBy: isoOrNull(episode.endedBy),
     })),
+    inconclusive: expectation.inconclusive.map((reason) => ({
+      cause: reason.cause,
+      from: isoOrNull(reason.from),
+      to: isoOrNull(reason.to),
+      detail: reason.detail,
+    })),
+    recovery: expectation.recovery.status,
+    resolvedAt: isoOrNull(expectation.recovery.resolvedAt),
+    resolvedAfterRevertSeconds: expectation.recovery.resolvedAfterRevertSeconds,
+    delivery: { ...expectation.delivery },
+    timing: expectation.timing
+      ? {
+          ...expectation.timing,
+          inputs: { ...expectation.timing.inputs },
+          segments: expectation.timing.segments.map((segment) => ({ ...segment })),
+        }
+      : null,
     notes: [...expectation.notes],
   };
 }

@@ -20,7 +20,12 @@ export type JournalEvent =
   | AlertmanagerAlertsPolled
   | WebhookReceived
   | ObserveFailed
+  | ObserveRecovered
+  | RulesHealth
+  | ClockSampled
+  | DetectionInputs
   | AlertsReconciled
+  | TraceSeries
   | TraceSamples
   | WindowEnded
   | RunEnded;
@@ -192,10 +197,93 @@ export interface WebhookReceived extends Base {
   alerts: WebhookAlert[];
 }
 
+/** The first failure of a streak (after retries); `observe.recovered` ends it. */
 export interface ObserveFailed extends Base {
   kind: 'observe.failed';
   source: 'prometheus' | 'alertmanager' | 'webhook';
   error: string;
+  /** The last answer before the streak: gameday could see nothing from then on. */
+  lastSuccessAt?: string;
+  /** `reconciliation`: reading Prometheus's record after the window failed (no streak). Absent: a poll. */
+  phase?: 'poll' | 'reconciliation';
+}
+
+/** The first answer after an `observe.failed` streak: the blind interval ends here. */
+export interface ObserveRecovered extends Base {
+  kind: 'observe.recovered';
+  source: 'prometheus' | 'alertmanager';
+  /** When the streak's `observe.failed` was written. */
+  failedAt: string;
+  failedPolls: number;
+}
+
+/**
+ * Alerting rules whose evaluation is not healthy (`/api/v1/rules`: health `err`, or `unknown`
+ * before the first evaluation), written when that set changes; an empty list ends every entry.
+ */
+export interface RulesHealth extends Base {
+  kind: 'rules.health';
+  unhealthy: UnhealthyRule[];
+}
+
+export interface UnhealthyRule {
+  name: string;
+  group: string;
+  health: string;
+  lastError: string | null;
+}
+
+/**
+ * Prometheus's clock read with `time()`, each read bracketed by gameday's clock. Prometheus's
+ * timestamps (activeAt, startsAt, ALERTS samples) are on its clock, injections on gameday's.
+ */
+export interface ClockSampled extends Base {
+  kind: 'clock.sampled';
+  phase: 'preflight' | 'end';
+  samples: ClockSample[];
+}
+
+export interface ClockSample {
+  /** gameday's clock when the query was sent. */
+  sentAt: string;
+  /** Prometheus's `time()`: its clock when it evaluated the query (milliseconds). */
+  prometheusTime: string;
+  /** gameday's clock when the answer arrived. */
+  receivedAt: string;
+}
+
+/**
+ * What bounds each expectation's detection time, read from the configurations at preflight
+ * (research/prom.md 3.2): scrape and evaluation intervals, `for`, absence window, and the
+ * Alertmanager route's group_wait and group_interval. One entry per distinct expectation.
+ */
+export interface DetectionInputs extends Base {
+  kind: 'detection.inputs';
+  expectations: DetectionInput[];
+  /** Configurations that could not be read, in words; their inputs are null. */
+  problems: string[];
+}
+
+export interface DetectionInput {
+  alert: string;
+  /** The plan's label matchers. */
+  labels: Record<string, string>;
+  scrapeSeconds: number | null;
+  /** e.g. `job "demo-api"`, `k6 remote write`, `global`. */
+  scrapeSource: string | null;
+  evalSeconds: number;
+  forSeconds: number;
+  /** W of absent_over_time(…[W]); the 5m lookback for absent() on pushed series; else 0. */
+  windowSeconds: number;
+  /** The rule reads k6 series, which only the running trace pushes. */
+  readsTrace: boolean;
+  groupWaitSeconds: number | null;
+  groupIntervalSeconds: number | null;
+  /** The Alertmanager route the alert takes, e.g. `route.routes[1]`, and its receiver. */
+  route: string | null;
+  receiver: string | null;
+  /** Whether that receiver calls gameday's webhook (`monitoring.webhookListen`); null when unknown. */
+  receiverCallsGameday: boolean | null;
 }
 
 /** Raw samples of one series, [unix seconds, value]. */
@@ -211,6 +299,19 @@ export interface AlertsReconciled extends Base {
   to: string;
   alerts: SeriesSamples[];
   forState: SeriesSamples[];
+}
+
+/**
+ * When the trace's own series reached Prometheus: the sample times (unix seconds, k6's clock,
+ * which is gameday's host) of a series k6 pushes every second while it runs. A gap means the
+ * trace was not running or its remote write did not land: alerts on trace series were blind.
+ */
+export interface TraceSeries extends Base {
+  kind: 'trace.series';
+  selector: string;
+  from: string;
+  to: string;
+  timestamps: number[];
 }
 
 /** Per-request outcome of the trace: [unix milliseconds of the iteration, 1 ok / 0 failed]. */

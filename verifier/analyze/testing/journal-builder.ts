@@ -170,8 +170,18 @@ export class JournalBuilder {
     return this;
   }
 
-  /** Writes Prometheus's record of every `alertEpisode()` so far. */
-  reconciled(seconds: number, from = -30): this {
+  /**
+   * Writes Prometheus's record of every `alertEpisode()` so far. The plan's watchdog fires for the
+   * whole record (every 5 s), as a real one does, unless the test recorded it or says `watchdog: false`.
+   */
+  reconciled(seconds: number, from = -30, options: { watchdog?: boolean } = {}): this {
+    const watchdog = this.plan.monitoring.watchdog;
+    const recorded = [...this.alertSeries.values()].some((series) => series.labels.alertname === watchdog);
+    if (watchdog !== undefined && !recorded && options.watchdog !== false) {
+      for (let s = from; s <= seconds; s += 5) {
+        this.sample(this.alertSeries, { __name__: 'ALERTS', alertname: watchdog, alertstate: 'firing', severity: 'none' }, [unix(s), 1]);
+      }
+    }
     return this.push({
       kind: 'alerts.reconciled',
       at: at(seconds),
@@ -203,22 +213,27 @@ export class JournalBuilder {
     });
   }
 
+  /** A snapshot of Alertmanager's alerts; the plan's watchdog is in it, as in a working pipeline, unless `watchdog: false`. */
   alertmanagerPoll(
     seconds: number,
     alerts: Array<{ labels: Record<string, string>; startsAt: number; annotations?: Record<string, string> }>,
+    options: { watchdog?: boolean } = {},
   ): this {
+    const watchdog = this.plan.monitoring.watchdog;
+    const withWatchdog =
+      watchdog !== undefined && options.watchdog !== false && !alerts.some((alert) => alert.labels.alertname === watchdog)
+        ? [...alerts, { labels: { alertname: watchdog, severity: 'none' }, startsAt: -300 }]
+        : alerts;
     return this.push({
       kind: 'alerts.alertmanager',
       at: at(seconds),
-      alerts: alerts.map(
-        (alert): AmAlert => ({
-          labels: alert.labels,
-          annotations: alert.annotations ?? {},
-          startsAt: at(alert.startsAt),
-          fingerprint: 'fp',
-          state: 'active',
-        }),
-      ),
+      alerts: withWatchdog.map((alert): AmAlert => ({
+        labels: alert.labels,
+        annotations: alert.annotations ?? {},
+        startsAt: at(alert.startsAt),
+        fingerprint: 'fp',
+        state: 'active',
+      })),
     });
   }
 

@@ -1,0 +1,186 @@
+// Watches the alerting pipeline during a run: Prometheus's active alerts, Alertmanager's alerts
+// and the health of the alerting rules, each in its own loop so that one hung server does not
+// stall the others. Snapshots are journaled only when they change; polls only tell early what the
+// reconciliation later reads exactly from Prometheus.
+//
+// What the analysis needs to say "we could not tell" is journaled too: the first failure of a
+// streak (after retries with backoff) with the last answer before it, the first answer after it,
+// and the rules whose evaluation is not healthy. Blind intervals are computed from these, purely.
+
+import { errorMessage } from '../errors.ts';
+import type { AmAlert, PromAlert, UnhealthyRule } from '../run/events.ts';
+import type { EventInput } from '../run/journal.ts';
+import type { AlertingRule } from './prometheus.ts';
+
+export interface PollerOptions {
+  prometheus: { alerts(): Promise<PromAlert[]>; alertingRules(): Promise<AlertingRule[]> };
+  alertmanager: { alerts(): Promise<AmAlert[]> };
+  intervalSeconds: number;
+  record: (event: EventInput) => void;
+  log: (line: string) => void;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** Retries of a failed request before the poll counts as failed (backoff 200 ms, 400 ms, …). Default 2. */
+  retries?: number;
+  /** Seconds between reads of the rules' health. Default: the poll interval, at least 5 s. */
+  rulesIntervalSeconds?: number;
+}
+
+export interface Poller {
+  stop(): Promise<void>;
+}
+
+type Source = 'prometheus' | 'alertmanager';
+
+export function startPoller(options: PollerOptions): Poller {
+  const now = options.now ?? (() => new Date());
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const retries = options.retries ?? 2;
+  let stopped = false;
+  const wake = new Set<() => void>();
+
+  /** Sleeps, but wakes at once when the poller stops. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopped) return resolve();
+      const done = () => {
+        wake.delete(done);
+        resolve();
+      };
+      wake.add(done);
+      void sleep(ms).then(done);
+    });
+
+  const withRetries = async <T>(fn: () => Promise<T>, attempts: number): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (attempt >= attempts || stopped) throw error;
+        await pause(200 * 2 ** attempt);
+      }
+    }
+  };
+
+  /** A streak of failures per source: journaled once when it starts and once when it ends. */
+  const health = (source: Source) => {
+    let lastSuccessAt: Date | undefined;
+    let failing: { at: string; polls: number } | undefined;
+    return {
+      /** Retries only when the source was answering: a streak is confirmed, then polled once per interval. */
+      attempts: () => (failing ? 0 : retries),
+      ok() {
+        const at = now();
+        if (failing) {
+          options.record({ kind: 'observe.recovered', at: at.toISOString(), source, failedAt: failing.at, failedPolls: failing.polls });
+          options.log(`${source === 'prometheus' ? 'Prometheus' : 'Alertmanager'} answers again (after ${failing.polls} failed polls)`);
+          failing = undefined;
+        }
+        lastSuccessAt = at;
+      },
+      failed(error: unknown) {
+        if (failing) {
+          failing.polls += 1;
+          return;
+        }
+        const at = now().toISOString();
+        failing = { at, polls: 1 };
+        options.record({
+          kind: 'observe.failed',
+          at,
+          source,
+          error: errorMessage(error),
+          ...(lastSuccessAt ? { lastSuccessAt: lastSuccessAt.toISOString() } : {}),
+        });
+        options.log(`${source === 'prometheus' ? 'Prometheus' : 'Alertmanager'} unreachable: ${errorMessage(error)}`);
+      },
+    };
+  };
+
+  const loop = async (intervalSeconds: number, once: () => Promise<void>) => {
+    while (!stopped) {
+      const started = Date.now();
+      await once().catch(() => undefined);
+      const wait = intervalSeconds * 1000 - (Date.now() - started);
+      if (wait > 0) await pause(wait);
+    }
+  };
+
+  const prometheusHealth = health('prometheus');
+  let lastProm = '';
+  const states = new Map<string, string>();
+  const pollPrometheus = async () => {
+    let alerts: PromAlert[];
+    try {
+      alerts = await withRetries(() => options.prometheus.alerts(), prometheusHealth.attempts());
+    } catch (error) {
+      if (!stopped) prometheusHealth.failed(error);
+      return;
+    }
+    prometheusHealth.ok();
+    const key = JSON.stringify(alerts.map((a) => [a.labels, a.state, a.activeAt]));
+    if (key === lastProm) return;
+    lastProm = key;
+    options.record({ kind: 'alerts.prometheus', alerts });
+    const seen = new Set<string>();
+    for (const alert of alerts) {
+      const id = JSON.stringify(alert.labels);
+      seen.add(id);
+      if (states.get(id) !== alert.state) options.log(`${alert.labels.alertname} ${alert.state}`);
+      states.set(id, alert.state);
+    }
+    for (const [id] of states) {
+      if (seen.has(id)) continue;
+      options.log(`${(JSON.parse(id) as Record<string, string>).alertname} resolved`);
+      states.delete(id);
+    }
+  };
+
+  const alertmanagerHealth = health('alertmanager');
+  let lastAm = '';
+  const pollAlertmanager = async () => {
+    let alerts: AmAlert[];
+    try {
+      alerts = await withRetries(() => options.alertmanager.alerts(), alertmanagerHealth.attempts());
+    } catch (error) {
+      if (!stopped) alertmanagerHealth.failed(error);
+      return;
+    }
+    alertmanagerHealth.ok();
+    const key = JSON.stringify(alerts.map((a) => [a.fingerprint, a.startsAt, a.state]));
+    if (key === lastAm) return;
+    lastAm = key;
+    options.record({ kind: 'alerts.alertmanager', alerts });
+  };
+
+  // Unreachability is the alerts loop's to report; this one only says which rules fail to evaluate.
+  let lastRules: string | undefined;
+  const pollRules = async () => {
+    const rules = await options.prometheus.alertingRules();
+    const unhealthy: UnhealthyRule[] = rules
+      .filter((rule) => rule.health !== 'ok')
+      .map((rule) => ({ name: rule.name, group: rule.group, health: rule.health, lastError: rule.lastError ?? null }));
+    const key = JSON.stringify(unhealthy);
+    if (key === lastRules) return;
+    // The first read journals only a problem; a healthy start is what preflight already said.
+    if (lastRules !== undefined || unhealthy.length > 0) {
+      options.record({ kind: 'rules.health', unhealthy });
+      for (const rule of unhealthy) options.log(`rule ${rule.name} is ${rule.health}${rule.lastError ? `: ${rule.lastError}` : ''}`);
+      if (unhealthy.length === 0) options.log('every alerting rule evaluates again');
+    }
+    lastRules = key;
+  };
+
+  const loops = [
+    loop(options.intervalSeconds, pollPrometheus),
+    loop(options.intervalSeconds, pollAlertmanager),
+    loop(options.rulesIntervalSeconds ?? Math.max(options.intervalSeconds, 5), pollRules),
+  ];
+  return {
+    stop: async () => {
+      stopped = true;
+      for (const done of [...wake]) done();
+      await Promise.all(loops);
+    },
+  };
+}

@@ -1,0 +1,169 @@
+// What bounds each expectation's detection time, read at preflight from the live configurations
+// and journaled (`detection.inputs`), so the report can put every measured latency beside its
+// floor ("where the seconds went") without asking Prometheus again. The reading itself is the
+// check's (verifier/check): the same scrape interval, absence window and route for both.
+
+import { parse } from 'yaml';
+import { scrapeInterval } from '../check/check.ts';
+import { parseScrapeSettings, type ScrapeSettings } from '../check/prometheus-config.ts';
+import { LOOKBACK_SECONDS, queryShape } from '../check/query-shape.ts';
+import { parseRouteTree, type RouteNode, routesFor } from '../check/route.ts';
+import { errorMessage } from '../errors.ts';
+import type { AlertingRule } from '../observe/prometheus.ts';
+import type { Expectation, Plan } from '../plan/types.ts';
+import type { DetectionInput, DetectionInputs } from './events.ts';
+import type { EventInput } from './journal.ts';
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface ConfigSources {
+  prometheus: { configYaml(): Promise<string> };
+  alertmanager: { configYaml(): Promise<string> };
+}
+
+/** Reads both configurations and computes the inputs; a configuration that cannot be read leaves its inputs null. */
+export async function captureDetectionInputs(
+  plan: Plan,
+  rules: readonly AlertingRule[],
+  sources: ConfigSources,
+): Promise<EventInput<DetectionInputs>> {
+  const [promYaml, amYaml] = await Promise.all([
+    attempt(() => sources.prometheus.configYaml()),
+    attempt(() => sources.alertmanager.configYaml()),
+  ]);
+  return detectionInputs(plan, rules, promYaml, amYaml);
+}
+
+export function detectionInputs(
+  plan: Plan,
+  rules: readonly AlertingRule[],
+  promYaml: Outcome<string>,
+  amYaml: Outcome<string>,
+): EventInput<DetectionInputs> {
+  const problems: string[] = [];
+  const scrape = parseWith(promYaml, parseScrapeSettings, "Prometheus's configuration", problems);
+  const amConfig = parseWith(
+    amYaml,
+    (text) => ({ routes: parseRouteTree(text), webhooks: receiverWebhooks(text) }),
+    "Alertmanager's configuration",
+    problems,
+  );
+
+  const seen = new Set<string>();
+  const expectations: DetectionInput[] = [];
+  for (const expectation of plan.faults.flatMap((fault) => fault.expect)) {
+    const key = JSON.stringify([expectation.alert, Object.entries(expectation.labels).sort()]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const rule = rules.find((candidate) => candidate.name === expectation.alert && !conflicts(candidate, expectation));
+    if (rule) expectations.push(inputFor(expectation, rule, scrape, amConfig, plan.monitoring.webhookListen));
+  }
+  return { kind: 'detection.inputs', expectations, problems };
+}
+
+function inputFor(
+  expectation: Expectation,
+  rule: AlertingRule,
+  scrape: ScrapeSettings | undefined,
+  amConfig: { routes: RouteNode; webhooks: Map<string, string[]> } | undefined,
+  webhookListen: string | undefined,
+): DetectionInput {
+  const shape = queryShape(rule.query);
+  const windowSeconds = shape.absentOnPushed ? Math.max(shape.absentOverTimeSeconds, LOOKBACK_SECONDS) : shape.absentOverTimeSeconds;
+  const interval = scrape
+    ? scrapeInterval(shape, { ok: true, value: scrape })
+    : shape.pushedMetrics.length > 0 && shape.jobs.length === 0
+      ? scrapeInterval(shape, { ok: false, reason: 'unread' })
+      : undefined;
+  let route: RouteNode | undefined;
+  if (amConfig) {
+    const labels = { ...(scrape?.externalLabels ?? {}), ...rule.labels, ...expectation.labels, alertname: expectation.alert };
+    route = routesFor(amConfig.routes, labels)[0];
+  }
+  let receiverCallsGameday: boolean | null = null;
+  if (route && amConfig && webhookListen) {
+    const urls = amConfig.webhooks.get(route.receiver) ?? [];
+    // A redacted URL (<secret>) cannot be compared: unknown rather than no.
+    receiverCallsGameday = urls.some((url) => sameHostPort(url, webhookListen))
+      ? true
+      : urls.some((url) => !url.includes('://'))
+        ? null
+        : false;
+  }
+  return {
+    alert: expectation.alert,
+    labels: { ...expectation.labels },
+    scrapeSeconds: interval?.seconds ?? null,
+    scrapeSource: interval?.source ?? null,
+    evalSeconds: rule.intervalSeconds,
+    forSeconds: rule.forSeconds,
+    windowSeconds,
+    readsTrace: shape.pushedMetrics.length > 0,
+    groupWaitSeconds: route?.groupWaitSeconds ?? null,
+    groupIntervalSeconds: route?.groupIntervalSeconds ?? null,
+    route: route?.path ?? null,
+    receiver: route?.receiver ?? null,
+    receiverCallsGameday,
+  };
+}
+
+/** Webhook URLs per receiver name. */
+function receiverWebhooks(yamlText: string): Map<string, string[]> {
+  const config = asRecord(parse(yamlText));
+  const out = new Map<string, string[]>();
+  for (const receiver of Array.isArray(config.receivers) ? config.receivers : []) {
+    const entry = asRecord(receiver);
+    if (typeof entry.name !== 'string') continue;
+    const hooks = Array.isArray(entry.webhook_configs) ? entry.webhook_configs : [];
+    out.set(
+      entry.name,
+      hooks.map((hook) => asRecord(hook).url).filter((url): url is string => typeof url === 'string'),
+    );
+  }
+  return out;
+}
+
+function sameHostPort(url: string, listen: string): boolean {
+  try {
+    const parsed = new URL(url);
+    const at = listen.lastIndexOf(':');
+    const host = listen.slice(0, at) || '127.0.0.1';
+    const loopback = (name: string) => (name === 'localhost' || name === '[::1]' || name === '::1' ? '127.0.0.1' : name);
+    return loopback(parsed.hostname) === loopback(host) && parsed.port === listen.slice(at + 1);
+  } catch {
+    return false;
+  }
+}
+
+/** A rule label (not a template) that contradicts the expectation's labels. */
+function conflicts(rule: AlertingRule, expectation: Expectation): boolean {
+  return Object.entries(expectation.labels).some(([name, wanted]) => {
+    const value = rule.labels[name];
+    return value !== undefined && !value.includes('{{') && value !== wanted;
+  });
+}
+
+function parseWith<T>(text: Outcome<string>, parseText: (text: string) => T, what: string, problems: string[]): T | undefined {
+  if (!text.ok) {
+    problems.push(`${what} could not be read: ${text.reason}`);
+    return undefined;
+  }
+  try {
+    return parseText(text.value);
+  } catch (error) {
+    problems.push(`${what} could not be parsed: ${errorMessage(error)}`);
+    return undefined;
+  }
+}
+
+async function attempt<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, reason: errorMessage(error) };
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
