@@ -26,8 +26,7 @@ export interface AlertingRule {
 }
 
 export type InstantResult =
-  | { kind: 'vector'; series: Array<{ labels: Record<string, string>; value: number }> }
-  | { kind: 'scalar'; value: number };
+  { kind: 'vector'; series: Array<{ labels: Record<string, string>; value: number }> } | { kind: 'scalar'; value: number };
 
 /** Whether a server answers `/-/ready` with 200, and if not, why not in a person's words. */
 export type Readiness = { ready: true } | { ready: false; reason: string };

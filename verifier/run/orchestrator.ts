@@ -289,7 +289,8 @@ class GameDay {
       intervalSeconds: this.plan.monitoring.pollIntervalSeconds,
       now: this.now,
       onTrigger: (trigger) => this.stopConditionTriggered(trigger),
-      onError: (condition, error) => this.log(`${this.clock()} stop condition ${condition.name}: evaluation failed: ${errorMessage(error)}`),
+      onError: (condition, error) =>
+        this.log(`${this.clock()} stop condition ${condition.name}: evaluation failed: ${errorMessage(error)}`),
     });
   }
 
@@ -328,9 +329,10 @@ class GameDay {
         }
       }
       if (Date.now() - started > timeoutMs) {
-        const list = [...active.map((a) => `${a.labels.alertname} (${a.state} since ${a.activeAt})`), ...stopping.map((name) => `${name} true`)].join(
-          ', ',
-        );
+        const list = [
+          ...active.map((a) => `${a.labels.alertname} (${a.state} since ${a.activeAt})`),
+          ...stopping.map((name) => `${name} true`),
+        ].join(', ');
         throw new PreflightError(
           `baseline not clean after ${this.plan.window.baselineTimeoutSeconds}s: ${list || 'Prometheus did not answer'}. ` +
             'A game day on a red baseline cannot tell what a fault caused. Fix the cause, or raise window.baselineTimeout.',
