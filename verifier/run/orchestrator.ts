@@ -7,11 +7,15 @@ import { dirname, join } from 'node:path';
 import { GamedayError, PreflightError, RevertError, errorMessage } from '../errors.ts';
 import { describeInjector, runInjector } from '../faults/injectors.ts';
 import { type AlertmanagerClient, type WebhookReceiver, startWebhookReceiver } from '../observe/alertmanager.ts';
+import { clockOffset, sampleClock } from '../observe/clock.ts';
+import { startPoller } from '../observe/poller.ts';
 import type { PrometheusClient } from '../observe/prometheus.ts';
 import type { BurstSpec, FaultSpec, Plan } from '../plan/types.ts';
 import type { JournalEvent, PromAlert } from './events.ts';
 import { type EventInput, openJournal } from './journal.ts';
 import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
+import { captureDetectionInputs } from './detection-inputs.ts';
+import { reconcileRecord } from './reconcile.ts';
 import { describeTrigger, isTrue, type Trigger, watchStopConditions } from './stop-conditions.ts';
 
 export interface RunOptions {
@@ -101,6 +105,8 @@ class GameDay {
   private readonly signal: AbortSignal;
   private readonly loads: Array<{ handle: LoadHandle; role: 'trace' | 'burst'; name: string; done?: Promise<void> }> = [];
   private poller?: { stop(): Promise<void> };
+  /** Prometheus's clock minus gameday's, from the preflight's reads: the record is read at Prometheus's "now". */
+  private clockOffsetMs?: number;
   private webhook?: WebhookReceiver;
   private windowStart?: number;
   private readonly startedAt: Date;
@@ -143,9 +149,14 @@ class GameDay {
         for (const alert of payload.alerts) this.log(`${this.clock()} webhook: ${alert.labels.alertname} ${alert.status}`);
       });
     }
-    this.poller = startPoller(options.prometheus, options.alertmanager, plan.monitoring.pollIntervalSeconds, this.record, (line) =>
-      this.log(`${this.clock()} ${line}`),
-    );
+    this.poller = startPoller({
+      prometheus: options.prometheus,
+      alertmanager: options.alertmanager,
+      intervalSeconds: plan.monitoring.pollIntervalSeconds,
+      record: this.record,
+      log: (line) => this.log(`${this.clock()} ${line}`),
+      now: this.now,
+    });
 
     const traceSeconds = plan.window.baselineTimeoutSeconds + plan.window.durationSeconds + plan.window.graceSeconds + 60;
     const trace = await options.loadRunner.startTrace({
@@ -194,6 +205,7 @@ class GameDay {
     await Promise.all(this.loads.map((load) => load.done));
     await this.poller?.stop();
     await this.webhook?.close();
+    await this.readClock('end');
     await this.reconcile();
     return failed;
   }
@@ -250,6 +262,8 @@ class GameDay {
       })),
     });
     this.log(`preflight: Prometheus ready, Alertmanager discovered (${discovered.join(', ')}), ${names.size} alerting rules`);
+    await this.readClock('preflight');
+    this.record(await captureDetectionInputs(this.plan, rules, { prometheus, alertmanager }));
     await this.checkStopConditions();
   }
 
@@ -490,25 +504,34 @@ class GameDay {
     if (finish.error) this.log(`${this.clock()} ${role} ${name}: ${finish.error}`);
   }
 
-  /** Prometheus's own record of every alert over the run: exact evaluation timestamps. */
+  /** Prometheus's own record of every alert over the run (exact evaluation timestamps), and of the trace's series. */
   private async reconcile(): Promise<void> {
-    const to = this.now();
-    const rangeSeconds = (to.getTime() - this.startedAt.getTime()) / 1000 + 30;
-    try {
-      const [alerts, forState] = await Promise.all([
-        this.options.prometheus.rawSamples('ALERTS', rangeSeconds, to),
-        this.options.prometheus.rawSamples('ALERTS_FOR_STATE', rangeSeconds, to),
-      ]);
-      this.record({
-        kind: 'alerts.reconciled',
-        from: new Date(to.getTime() - rangeSeconds * 1000).toISOString(),
-        to: to.toISOString(),
-        alerts,
-        forState,
-      });
-    } catch (error) {
-      this.record({ kind: 'observe.failed', source: 'prometheus', error: `reconciliation: ${errorMessage(error)}` });
-      this.log(`reconciliation from Prometheus failed: ${errorMessage(error)}`);
+    const events = await reconcileRecord(this.options.prometheus, {
+      from: this.startedAt,
+      to: this.now(),
+      runId: this.runId,
+      ...(this.clockOffsetMs === undefined ? {} : { offsetMs: this.clockOffsetMs }),
+    });
+    for (const event of events) {
+      this.record(event);
+      if (event.kind === 'observe.failed') this.log(`reading Prometheus's record failed: ${event.error}`);
+    }
+  }
+
+  /** Prometheus's clock read beside gameday's (`clock.sampled`); the analysis corrects for the offset. */
+  private async readClock(phase: 'preflight' | 'end'): Promise<void> {
+    const samples = await sampleClock(this.options.prometheus, this.now);
+    if (samples.length === 0) {
+      this.log(`clock: Prometheus did not answer time() at ${phase}; its timestamps will be taken as they are`);
+      return;
+    }
+    this.record({ kind: 'clock.sampled', phase, samples });
+    const offset = clockOffset(samples);
+    if (offset === null) return;
+    if (phase === 'preflight') this.clockOffsetMs = offset.offsetMs;
+    if (Math.abs(offset.offsetMs) >= 100) {
+      const side = offset.offsetMs > 0 ? 'ahead of' : 'behind';
+      this.log(`clock: Prometheus is ${Math.abs(offset.offsetMs)} ms ${side} gameday (± ${offset.uncertaintyMs} ms); the report corrects for it`);
     }
   }
 
@@ -551,80 +574,6 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export function matchesLabels(labels: Record<string, string>, matchers: Record<string, string>): boolean {
   return Object.entries(matchers).every(([name, value]) => labels[name] === value);
-}
-
-/**
- * Polls both alert APIs every interval and journals a snapshot whenever the set of active alerts
- * changed. Polls only tell early what the reconciliation later reads exactly from Prometheus.
- */
-function startPoller(
-  prometheus: PrometheusClient,
-  alertmanager: AlertmanagerClient,
-  intervalSeconds: number,
-  record: (event: EventInput) => void,
-  log: (line: string) => void,
-): { stop(): Promise<void> } {
-  let stopped = false;
-  let lastProm = '';
-  let lastAm = '';
-  const failing = { prometheus: false, alertmanager: false };
-  const states = new Map<string, string>();
-
-  const pollOnce = async () => {
-    const [prom, am] = await Promise.allSettled([prometheus.alerts(), alertmanager.alerts()]);
-    if (prom.status === 'fulfilled') {
-      failing.prometheus = false;
-      const key = JSON.stringify(prom.value.map((a) => [a.labels, a.state, a.activeAt]));
-      if (key !== lastProm) {
-        lastProm = key;
-        record({ kind: 'alerts.prometheus', alerts: prom.value });
-        const seen = new Set<string>();
-        for (const alert of prom.value) {
-          const id = JSON.stringify(alert.labels);
-          seen.add(id);
-          if (states.get(id) !== alert.state) log(`${alert.labels.alertname} ${alert.state}`);
-          states.set(id, alert.state);
-        }
-        for (const [id] of states) {
-          if (!seen.has(id)) {
-            log(`${(JSON.parse(id) as Record<string, string>).alertname} resolved`);
-            states.delete(id);
-          }
-        }
-      }
-    } else if (!failing.prometheus) {
-      failing.prometheus = true;
-      record({ kind: 'observe.failed', source: 'prometheus', error: errorMessage(prom.reason) });
-      log(`Prometheus unreachable: ${errorMessage(prom.reason)}`);
-    }
-    if (am.status === 'fulfilled') {
-      failing.alertmanager = false;
-      const key = JSON.stringify(am.value.map((a) => [a.fingerprint, a.startsAt, a.state]));
-      if (key !== lastAm) {
-        lastAm = key;
-        record({ kind: 'alerts.alertmanager', alerts: am.value });
-      }
-    } else if (!failing.alertmanager) {
-      failing.alertmanager = true;
-      record({ kind: 'observe.failed', source: 'alertmanager', error: errorMessage(am.reason) });
-      log(`Alertmanager unreachable: ${errorMessage(am.reason)}`);
-    }
-  };
-
-  const loop = (async () => {
-    while (!stopped) {
-      const started = Date.now();
-      await pollOnce().catch(() => undefined);
-      const wait = intervalSeconds * 1000 - (Date.now() - started);
-      if (wait > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped = true;
-      await loop;
-    },
-  };
 }
 
 async function freshRunId(runsDir: string, planName: string, at: Date): Promise<string> {
