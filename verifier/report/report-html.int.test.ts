@@ -110,7 +110,7 @@ describe('report.html in Chromium', () => {
     expect(await segments('svg.timeline .success-line')).toBeGreaterThan(150);
     expect(await segments('svg.timeline .latency-max')).toBeGreaterThan(150);
     const outside = await page.locator('svg.timeline .mark, svg.timeline .fault-window, svg.timeline .burst').evaluateAll((els) => {
-      const chart = (els[0]?.ownerSVGElement as SVGSVGElement).getBoundingClientRect();
+      const chart = (els[0] as unknown as { ownerSVGElement: typeof els[number] }).ownerSVGElement.getBoundingClientRect();
       return els.filter((el) => {
         const r = el.getBoundingClientRect();
         return r.width === 0 || r.left < chart.left || r.right > chart.right || r.top < chart.top || r.bottom > chart.bottom;
@@ -153,7 +153,17 @@ describe('report.html in Chromium', () => {
   it('writes junit.xml that a real XML parser reads, with a test case per expectation', async () => {
     const xml = await readFile(join(runDir, 'junit.xml'), 'utf8');
     const parsed = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      // tsconfig has no DOM types; this runs in the page, where DOMParser is the browser's own.
+      interface Node {
+        nodeName: string;
+        textContent: string | null;
+        getAttribute(name: string): string | null;
+        querySelector(selector: string): Node | null;
+        querySelectorAll(selector: string): Iterable<Node>;
+      }
+      const Parser = (globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, type: string): Node & { documentElement: Node } } })
+        .DOMParser;
+      const doc = new Parser().parseFromString(text, 'application/xml');
       const error = doc.querySelector('parsererror')?.textContent ?? null;
       const suites = doc.documentElement;
       return {
