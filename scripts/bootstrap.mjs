@@ -14,11 +14,15 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stampFile = join(root, 'node_modules', '.gameday-lock-sha256');
 
+// TypeScript entry points run as `node --import tsx`, not through the `tsx` command: the tsx
+// command relays Ctrl-C to its child and SIGKILLs it when the child does not confirm within
+// 30 ms, which on a busy machine would kill gameday before it reverts its faults.
+const typescript = (file) => [process.execPath, '--import', 'tsx', file];
 const entries = {
-  demo: ['tsx', 'examples/demo/run-demo.ts'],
-  test: ['vitest', 'run'],
-  bench: ['tsx', 'bench/index.ts'],
-  gameday: ['tsx', 'verifier/cli.ts'],
+  demo: typescript('examples/demo/run-demo.ts'),
+  test: [join(root, 'node_modules', '.bin', 'vitest'), 'run'],
+  bench: typescript('bench/index.ts'),
+  gameday: typescript('verifier/cli.ts'),
 };
 
 const [what, ...args] = process.argv.slice(2);
@@ -30,7 +34,7 @@ if (!entry) {
 
 ensureNodeModules();
 const [bin, ...binArgs] = entry;
-const child = spawn(join(root, 'node_modules', '.bin', bin), [...binArgs, ...args], { cwd: root, stdio: 'inherit' });
+const child = spawn(bin, [...binArgs, ...args], { cwd: root, stdio: 'inherit' });
 // Stay alive until the child has reverted its faults and exited. Ctrl-C at a terminal reaches the
 // child directly (same process group), so only forward SIGINT when it did not come from a terminal.
 process.on('SIGINT', () => process.stdin.isTTY || child.kill('SIGINT'));

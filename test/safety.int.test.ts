@@ -1,4 +1,4 @@
-// No fault left behind, with real processes: `gameday run` as a child process (tsx verifier/cli.ts)
+// No fault left behind, with real processes: `gameday run` as a child process (node --import tsx verifier/cli.ts)
 // against the demo target, the real Prometheus, Alertmanager and k6, on ports shifted by 4000.
 // Each scenario injects one fault, interrupts the game day mid-fault and checks the demo target's
 // own state (GET /admin/state), the k6 processes the journal names, the reports and the exit code.
@@ -17,7 +17,6 @@ import { readJournal } from '../verifier/run/journal.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
 
 const offset = 4000;
-const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
 const cli = join(repoRoot, 'verifier', 'cli.ts');
 
 /** Credentials the plans read from the environment; Prometheus and Alertmanager ignore them. */
@@ -113,9 +112,12 @@ interface Gameday {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `tsx verifier/cli.ts <args>` with the credentials in its environment (or `env` instead). */
+/**
+ * `node --import tsx verifier/cli.ts <args>` (as `npm run gameday` runs it: signals reach gameday
+ * itself) with the credentials in its environment (or `env` instead).
+ */
 function gameday(args: string[], env: Record<string, string> = secrets): Omit<Gameday, 'runDir'> {
-  const child = spawn(tsx, [cli, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

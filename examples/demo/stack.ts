@@ -69,8 +69,11 @@ export async function startDemoTarget(options: { dir: string; offset?: number })
   const stateDir = options.offset ? join(options.dir, 'state') : join(demoDir, '.state');
   const target = await startProcess({
     name: 'demo target',
-    command: join(repoRoot, 'node_modules', '.bin', 'tsx'),
+    // node --import tsx, not the tsx command: SIGTERM must reach the supervisor itself.
+    command: process.execPath,
     args: [
+      '--import',
+      'tsx',
       join(demoDir, 'target', 'main.ts'),
       `--state-dir=${stateDir}`,
       `--gateway-port=${ports.gateway}`,

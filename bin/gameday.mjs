@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// `gameday` on PATH (npm link, or npx from a checkout): the CLI in verifier/cli.ts, loaded through
+// tsx's module hooks inside this process, so signals reach gameday directly.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../verifier/cli.ts');
