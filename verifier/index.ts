@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { analyzeRun, exitCodeFor } from './analyze/index.ts';
 import { PreflightError, UsageError } from './errors.ts';
-import { type ProgressStream, startLive } from './live/index.ts';
+import { type ProgressOptions, type ProgressStream, startLive } from './live/index.ts';
 import { createK6Runner } from './run/k6-load-runner.ts';
 import { AlertmanagerClient } from './observe/alertmanager.ts';
 import { type Environment, monitoringClientOptions } from './observe/credentials.ts';
@@ -45,8 +45,8 @@ export interface RunPlanOptions {
   log?: (line: string) => void;
   /** Where the plan's credential variables are read. Default: process.env. */
   env?: Environment;
-  /** Live progress on this stream (a redrawn block on a terminal, periodic lines otherwise). */
-  progress?: ProgressStream;
+  /** Live progress on this stream (a redrawn block on a terminal, periodic lines otherwise), or its options. */
+  progress?: ProgressStream | ProgressOptions;
   /** Serve gameday's own metrics for Prometheus at this host:port during the run. */
   metricsListen?: string;
 }

@@ -38,7 +38,13 @@ async function main(): Promise<number> {
     const { monitoring, target } = stack;
     say(`demo: Prometheus ${monitoring.prometheus.url}, Alertmanager ${monitoring.alertmanager.url}, target ${target.url}`);
 
-    const outcome = await runPlanFile(join(here, 'plan.yaml'), { signal: controller.signal, log: say });
+    const outcome = await runPlanFile(join(here, 'plan.yaml'), {
+      signal: controller.signal,
+      log: say,
+      // Live progress on stderr; gameday's own metrics where the demo Prometheus scrapes them.
+      progress: process.stderr,
+      metricsListen: `127.0.0.1:${stack.ports.gamedayMetrics}`,
+    });
     process.stdout.write(`\n${outcome.consoleTable}\n\nreports: ${outcome.reportFiles.join(', ')}\n`);
     keepLogs = outcome.exitCode !== EXIT.ok;
     return outcome.exitCode;

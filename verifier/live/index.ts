@@ -8,7 +8,7 @@ import type { ReportJson } from '../report/index.ts';
 import type { JournalEvent } from '../run/events.ts';
 import { createGamedayMetrics } from './metrics.ts';
 import { type MetricsServer, startMetricsServer } from './metrics-server.ts';
-import { type Progress, type ProgressStream, prometheusRates, startProgress } from './progress.ts';
+import { type Progress, type ProgressOptions, type ProgressStream, prometheusRates, startProgress } from './progress.ts';
 
 export { createGamedayMetrics, type GamedayMetrics, metricNames } from './metrics.ts';
 export { type MetricsServer, parseListen, startMetricsServer } from './metrics-server.ts';
@@ -20,8 +20,8 @@ export const DEFAULT_METRICS_LISTEN = '127.0.0.1:19101';
 
 export interface LiveOptions {
   log: (line: string) => void;
-  /** Live progress on this stream: a redrawn block on a terminal, periodic lines otherwise. */
-  progress?: ProgressStream;
+  /** Live progress on this stream (a redrawn block on a terminal, periodic lines otherwise), or its options. */
+  progress?: ProgressStream | ProgressOptions;
   /** Serve gameday's metrics here during the run, e.g. 127.0.0.1:19101. */
   metricsListen?: string;
   /** Where progress reads the load rates k6 pushes. */
@@ -53,8 +53,9 @@ export async function startLive(options: LiveOptions): Promise<Live> {
       options.log(`metrics: cannot serve gameday's metrics on ${options.metricsListen} (${errorMessage(error)}); the run goes on without them`);
     }
   }
-  const progress: Progress | undefined = options.progress
-    ? startProgress({ stream: options.progress, ...(options.prometheus ? { rates: prometheusRates(options.prometheus) } : {}) })
+  const progressOptions = options.progress && 'stream' in options.progress ? options.progress : options.progress && { stream: options.progress };
+  const progress: Progress | undefined = progressOptions
+    ? startProgress({ ...(options.prometheus ? { rates: prometheusRates(options.prometheus) } : {}), ...progressOptions })
     : undefined;
   let stopped = false;
   return {
