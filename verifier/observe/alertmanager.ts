@@ -26,7 +26,7 @@ export class AlertmanagerClient {
   }
 
   async readiness(): Promise<Readiness> {
-    return probeReady(this.http, `Alertmanager at ${this.baseUrl}`);
+    return probeReady(this.http, `Alertmanager at ${this.baseUrl}`, '/api/v2/status');
   }
 
   async alerts(): Promise<AmAlert[]> {
@@ -38,8 +38,10 @@ export class AlertmanagerClient {
       status?: { state?: string };
     }
     const raw = await this.get<Raw[] | null>('/api/v2/alerts');
+    if (raw !== null && !Array.isArray(raw))
+      throw new MonitoringError(`Alertmanager at ${this.baseUrl} answered /api/v2/alerts with something not a list`);
     return (raw ?? []).map((alert) => ({
-      labels: alert.labels,
+      labels: alert.labels ?? {},
       annotations: alert.annotations ?? {},
       startsAt: alert.startsAt,
       fingerprint: alert.fingerprint,

@@ -50,7 +50,8 @@ export class PrometheusClient {
   }
 
   async readiness(): Promise<Readiness> {
-    return probeReady(this.http, `Prometheus at ${this.baseUrl}`);
+    // Mimir and Cortex serve the API under a prefix but no /-/ready there: their build info answers instead.
+    return probeReady(this.http, `Prometheus at ${this.baseUrl}`, '/api/v1/status/buildinfo');
   }
 
   /** URLs of the Alertmanagers Prometheus's notifier has discovered. */
@@ -61,13 +62,16 @@ export class PrometheusClient {
 
   async alerts(): Promise<PromAlert[]> {
     const data = await this.api<{ alerts: Array<PromAlert> | null }>('/api/v1/alerts');
-    // Thanos answers `null` for no alerts; keep only what the journal needs.
-    return (data.alerts ?? []).map((alert) => ({
-      labels: alert.labels ?? {},
-      annotations: alert.annotations ?? {},
-      state: alert.state,
-      activeAt: alert.activeAt,
-    }));
+    // Thanos answers `null` for no alerts; keep only what the journal needs. An alert without a
+    // parseable activeAt (a backend that leaves it out) cannot be timed: it is left to the record.
+    return (data.alerts ?? [])
+      .filter((alert) => typeof alert.activeAt === 'string' && !Number.isNaN(Date.parse(alert.activeAt)))
+      .map((alert) => ({
+        labels: alert.labels ?? {},
+        annotations: alert.annotations ?? {},
+        state: alert.state,
+        activeAt: alert.activeAt,
+      }));
   }
 
   async alertingRules(): Promise<AlertingRule[]> {
@@ -82,12 +86,11 @@ export class PrometheusClient {
       annotations?: Record<string, string>;
       state: string;
     }
-    const data = await this.api<{ groups: Array<{ name: string; file: string; interval: number; rules: RawRule[] }> }>(
-      '/api/v1/rules',
-      { type: 'alert' },
-    );
+    const data = await this.api<{ groups: Array<{ name: string; file: string; interval: number; rules: RawRule[] }> }>('/api/v1/rules', {
+      type: 'alert',
+    });
     return (data.groups ?? []).flatMap((group) =>
-      group.rules
+      (group.rules ?? [])
         .filter((rule) => rule.type === 'alerting')
         .map((rule) => ({
           name: rule.name,
@@ -181,10 +184,15 @@ export class PrometheusClient {
 }
 
 /** Shared by both clients: `/-/ready` answered 200, or the reason it did not, ready to show a person. */
-export async function probeReady(http: AxiosInstance, what: string): Promise<Readiness> {
+export async function probeReady(http: AxiosInstance, what: string, fallbackPath?: string): Promise<Readiness> {
   try {
     const response = await http.get('/-/ready');
     if (response.status === 200) return { ready: true };
+    if (response.status === 404 && fallbackPath !== undefined) {
+      const fallback = await http.get(fallbackPath);
+      if (fallback.status === 200) return { ready: true };
+      return { ready: false, reason: `${what} has no /-/ready and answered ${fallbackPath} with HTTP ${fallback.status}` };
+    }
     const body = typeof response.data === 'string' ? response.data.trim().slice(0, 200) : '';
     return { ready: false, reason: `${what} answered /-/ready with HTTP ${response.status}${body ? `: ${body}` : ''}` };
   } catch (error) {

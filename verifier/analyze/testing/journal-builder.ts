@@ -2,7 +2,17 @@
 // schedule it describes: inject at 60, ALERTS pending from 65, firing from 75, revert at 180.
 
 import type { Expectation, FaultSpec, Plan } from '../../plan/types.ts';
-import type { AmAlert, JournalEvent, LoadResult, PromAlert, RunEnded, SeriesSamples, WebhookAlert } from '../../run/events.ts';
+import type {
+  AmAlert,
+  DetectionInput,
+  JournalEvent,
+  LoadResult,
+  PromAlert,
+  RunEnded,
+  SeriesSamples,
+  UnhealthyRule,
+  WebhookAlert,
+} from '../../run/events.ts';
 
 /** The journals' t=0, on a Prometheus-like evaluation phase so times look like real ones. */
 export const T0 = Date.parse('2026-11-23T02:00:00.000Z');
@@ -271,8 +281,83 @@ export class JournalBuilder {
     return this.push({ kind: 'trace.samples', at: at(to + 1), samples });
   }
 
-  observeFailed(seconds: number, source: 'prometheus' | 'alertmanager' | 'webhook', error = 'ECONNREFUSED'): this {
-    return this.push({ kind: 'observe.failed', at: at(seconds), source, error });
+  observeFailed(seconds: number, source: 'prometheus' | 'alertmanager' | 'webhook', error = 'ECONNREFUSED', lastSuccess?: number): this {
+    return this.push({
+      kind: 'observe.failed',
+      at: at(seconds),
+      source,
+      error,
+      ...(lastSuccess === undefined ? {} : { lastSuccessAt: at(lastSuccess) }),
+    });
+  }
+
+  /** A streak of failed polls of `source` from `from` (its last answer a second earlier) to `to`. */
+  unreachable(source: 'prometheus' | 'alertmanager', from: number, to: number, error = 'ECONNREFUSED'): this {
+    this.observeFailed(from, source, error, from - 1);
+    return this.push({ kind: 'observe.recovered', at: at(to), source, failedAt: at(from), failedPolls: Math.round(to - from) });
+  }
+
+  rulesHealth(seconds: number, unhealthy: Array<Partial<UnhealthyRule> & { name: string }>): this {
+    return this.push({
+      kind: 'rules.health',
+      at: at(seconds),
+      unhealthy: unhealthy.map((rule) => ({ group: 'demo', health: 'err', lastError: 'boom', ...rule })),
+    });
+  }
+
+  /**
+   * Reads of Prometheus's clock at `seconds` (gameday's clock), Prometheus `offsetMs` ahead; each
+   * read takes `roundTripMs`, the first `slowFirstMs` longer (a read NTP's rule must skip).
+   */
+  clockSampled(seconds: number, phase: 'preflight' | 'end', offsetMs: number, roundTripMs = 2, slowFirstMs = 0): this {
+    const samples = [0, 1, 2].map((index) => {
+      const sent = Math.round(T0 + seconds * 1000) + index * 10;
+      const trip = roundTripMs + (index === 0 ? slowFirstMs : 0);
+      // A slow read: the answer was held up on the way back, so Prometheus read its clock early.
+      return {
+        sentAt: new Date(sent).toISOString(),
+        prometheusTime: new Date(sent + roundTripMs / 2 + offsetMs).toISOString(),
+        receivedAt: new Date(sent + trip).toISOString(),
+      };
+    });
+    return this.push({ kind: 'clock.sampled', at: at(seconds), phase, samples });
+  }
+
+  detectionInputs(seconds: number, inputs: Array<Partial<DetectionInput> & { alert: string }>): this {
+    return this.push({
+      kind: 'detection.inputs',
+      at: at(seconds),
+      problems: [],
+      expectations: inputs.map((input) => ({
+        labels: {},
+        scrapeSeconds: 5,
+        scrapeSource: 'job "demo"',
+        evalSeconds: 5,
+        forSeconds: 10,
+        windowSeconds: 0,
+        readsTrace: false,
+        groupWaitSeconds: 1,
+        groupIntervalSeconds: 10,
+        route: 'route',
+        receiver: 'gameday',
+        receiverCallsGameday: true,
+        ...input,
+      })),
+    });
+  }
+
+  /** The trace's series in Prometheus: a sample every second from `from` to `to`, except in `gaps`. */
+  traceSeries(seconds: number, from: number, to: number, gaps: Array<[number, number]> = []): this {
+    const timestamps: number[] = [];
+    for (let s = from; s <= to; s++) if (!gaps.some(([a, b]) => s > a && s < b)) timestamps.push(unix(s) + 0.705);
+    return this.push({
+      kind: 'trace.series',
+      at: at(seconds),
+      selector: 'k6_vus{testid="t",role="trace"}',
+      from: at(from),
+      to: at(to),
+      timestamps,
+    });
   }
 
   push(event: JournalEvent): this {

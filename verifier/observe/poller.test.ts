@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { AmAlert, JournalEvent, PromAlert } from '../run/events.ts';
+import type { EventInput } from '../run/journal.ts';
+import { startPoller } from './poller.ts';
+import type { AlertingRule } from './prometheus.ts';
+
+/** Waits until `condition` holds, polling every 5 ms, or fails after `ms`. */
+async function until(condition: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function rule(name: string, health: string, lastError?: string): AlertingRule {
+  return {
+    name,
+    group: 'g',
+    file: 'rules.yml',
+    query: 'up == 0',
+    forSeconds: 0,
+    intervalSeconds: 1,
+    health,
+    ...(lastError ? { lastError } : {}),
+    labels: {},
+    annotations: {},
+    state: 'inactive',
+  };
+}
+
+function harness() {
+  const events: EventInput[] = [];
+  const state = {
+    promDown: false,
+    amDown: false,
+    amHangs: false,
+    release: () => {},
+    promCalls: 0,
+    amCalls: 0,
+    rules: [rule('A', 'ok')] as AlertingRule[],
+    promAlerts: [] as PromAlert[],
+  };
+  let tick = 0;
+  const poller = startPoller({
+    prometheus: {
+      alerts: async () => {
+        state.promCalls += 1;
+        if (state.promDown) throw new Error('connect ECONNREFUSED 127.0.0.1:19090');
+        return state.promAlerts;
+      },
+      alertingRules: async () => state.rules,
+    },
+    alertmanager: {
+      alerts: async (): Promise<AmAlert[]> => {
+        state.amCalls += 1;
+        if (state.amHangs) await new Promise<void>((resolve) => (state.release = resolve));
+        if (state.amDown) throw new Error('timeout of 5000ms exceeded');
+        return [];
+      },
+    },
+    intervalSeconds: 0.01,
+    rulesIntervalSeconds: 0.01,
+    record: (event) => events.push(event),
+    log: () => {},
+    now: () => new Date(Date.parse('2026-11-23T02:00:00Z') + 10 * tick++),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  const kinds = (kind: JournalEvent['kind']) => events.filter((event) => event.kind === kind);
+  return { events, state, poller, kinds };
+}
+
+describe('the poller', () => {
+  it('journals one observe.failed per streak, after retries, with the last answer before it, and observe.recovered when it ends', async () => {
+    const { state, poller, kinds } = harness();
+    await until(() => kinds('alerts.prometheus').length === 1);
+    state.promDown = true;
+    const callsBefore = state.promCalls;
+    await until(() => kinds('observe.failed').length === 1);
+    // The first failing poll tried three times (two retries) before the streak was journaled.
+    expect(state.promCalls - callsBefore).toBeGreaterThanOrEqual(3);
+    const callsAtFailure = state.promCalls;
+    await until(() => state.promCalls >= callsAtFailure + 3);
+    expect(kinds('observe.failed')).toHaveLength(1);
+    state.promDown = false;
+    await until(() => kinds('observe.recovered').length === 1);
+    await poller.stop();
+
+    const [failed] = kinds('observe.failed');
+    const [recovered] = kinds('observe.recovered');
+    expect(failed).toMatchObject({ source: 'prometheus', error: 'connect ECONNREFUSED 127.0.0.1:19090' });
+    expect(failed?.kind === 'observe.failed' && failed.lastSuccessAt).toMatch(/^2026-11-23T02:00:00\.\d{3}Z$/);
+    expect(recovered).toMatchObject({ source: 'prometheus', failedAt: failed?.at });
+    expect(recovered?.kind === 'observe.recovered' && recovered.failedPolls).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps polling Prometheus while Alertmanager hangs', async () => {
+    const { state, poller, kinds } = harness();
+    state.amHangs = true;
+    // The first poll may have answered before the hang was switched on; the next one hangs.
+    await until(() => state.amCalls >= 2);
+    const amCalls = state.amCalls;
+    const before = state.promCalls;
+    state.promAlerts = [{ labels: { alertname: 'X' }, annotations: {}, state: 'pending', activeAt: '2026-11-23T02:00:00Z' }];
+    await until(() => state.promCalls >= before + 5 && kinds('alerts.prometheus').length === 2);
+    expect(state.amCalls).toBe(amCalls);
+    state.amHangs = false;
+    state.release();
+    await poller.stop();
+  });
+
+  it('journals the rules that fail to evaluate when that set changes, and nothing for a healthy start', async () => {
+    const { state, poller, kinds } = harness();
+    await until(() => kinds('alerts.prometheus').length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(kinds('rules.health')).toEqual([]);
+    state.rules = [rule('A', 'err', 'many-to-many matching not allowed')];
+    await until(() => kinds('rules.health').length === 1);
+    state.rules = [rule('A', 'ok')];
+    await until(() => kinds('rules.health').length === 2);
+    await poller.stop();
+    expect(kinds('rules.health').map((event) => (event.kind === 'rules.health' ? event.unhealthy : null))).toEqual([
+      [{ name: 'A', group: 'g', health: 'err', lastError: 'many-to-many matching not allowed' }],
+      [],
+    ]);
+  });
+
+  it('stops at once, even in the middle of a long wait', async () => {
+    const { poller } = harness();
+    const started = Date.now();
+    await poller.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
