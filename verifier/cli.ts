@@ -2,17 +2,19 @@
 // and exit codes. Nothing else lives here.
 //
 //   gameday run <plan.yaml>      the game day; exit 0 all detected, 1 late or missed, 2 bad input
-//                                or could not start, 3 aborted, 4 a fault could not be reverted
+//                                or could not start, 3 aborted, 4 a fault could not be reverted,
+//                                5 inconclusive (nothing failed, but monitoring was blind for one)
 //   gameday report <run-folder>  rebuild report.json, report.md, report.html, junit.xml from the journal
 //   gameday compare <run-folder>...  the trend across game days of one plan
 //   gameday revert <run-folder>  revert every fault the journal shows in place (after a crash)
+//   gameday reconcile <run-folder>  append Prometheus's record of the run to its journal (after a crash)
 //   gameday check <plan.yaml>    dry run: tools, monitoring, rules, feasibility, baseline, injectors;
 //                                injects nothing, sends no load; exit 0 pass, 1 problems, 2 bad input
 
 import { parseArgs } from 'node:util';
 import { GamedayError, PreflightError, RevertError, ToolchainError, UsageError } from './errors.ts';
 import { checkExitCode, checkPlan, formatCheckReport } from './check/index.ts';
-import { compareRunDirs, EXIT, loadPlan, rebuildReports, runPlanFile } from './index.ts';
+import { compareRunDirs, EXIT, loadPlan, rebuildReports, reconcileRun, runPlanFile } from './index.ts';
 import { DEFAULT_METRICS_LISTEN } from './live/index.ts';
 import { PlanError } from './plan/load.ts';
 import { formatDiagnostics } from './plan/diagnostics.ts';
@@ -23,10 +25,13 @@ const usage = `usage:
   gameday report <run-folder>
   gameday compare <run-folder> <run-folder>... [--html FILE]
   gameday revert <run-folder>
+  gameday reconcile <run-folder>  (after a crash: read Prometheus's record of the run, then rebuild the reports)
   gameday check <plan.yaml>     (a dry run; exit 0 pass, 1 problems found, 2 bad input)
 
 exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run
-could not start, 3 aborted (the report is still written), 4 a fault could not be reverted`;
+could not start, 3 aborted (the report is still written), 4 a fault could not be reverted,
+5 inconclusive: none was late or missed, but monitoring was blind while one was being judged
+(the report lists the blind intervals; fix the pipeline and run the game day again)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return reportCommand(rest);
     case 'revert':
       return revertCommand(rest);
+    case 'reconcile':
+      return reconcileCommand(rest);
     case 'check':
       return checkCommand(rest);
     case 'compare':
@@ -123,6 +130,18 @@ async function revertCommand(args: string[]): Promise<number> {
   const stopped = outcome.stoppedLoads.length > 0 ? `; stopped k6: ${outcome.stoppedLoads.join(', ')}` : '';
   process.stdout.write(outcome.alreadyClean ? 'nothing to revert\n' : `reverted: ${outcome.reverted.join(', ') || 'none'}${stopped}\n`);
   return EXIT.ok;
+}
+
+/** After a crash: Prometheus's record of the run into its journal, then the reports rebuilt from it. */
+async function reconcileCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [runDir] = positionals;
+  if (!runDir || positionals.length > 1) throw new UsageError(`gameday reconcile takes one run folder.\n${usage}`);
+  const reconciled = await reconcileRun(runDir, { log: (line) => process.stderr.write(`${line}\n`) });
+  const outcome = await rebuildReports(runDir);
+  const note = reconciled.reconciled ? '' : "\nPrometheus's record could not be read: the figures still come from the polls.\n";
+  process.stdout.write(`${outcome.consoleTable}${note}\n\nreports: ${outcome.reportFiles.join(', ')}\n`);
+  return outcome.exitCode;
 }
 
 async function checkCommand(args: string[]): Promise<number> {

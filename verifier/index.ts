@@ -29,6 +29,7 @@ import { repoRoot, resolveTool } from './toolchain/index.ts';
 
 export type { Plan } from './plan/types.ts';
 export { loadPlan } from './plan/load.ts';
+export { reconcileRun, type ReconcileRunOutcome } from './run/reconcile-run.ts';
 
 export const EXIT = {
   ok: 0,
@@ -36,6 +37,8 @@ export const EXIT = {
   badInput: 2,
   aborted: 3,
   revertFailed: 4,
+  /** No expectation failed, but one could not be judged: monitoring was blind (analyze/exit-code.ts). */
+  inconclusive: 5,
 } as const;
 
 export interface RunPlanOptions {

@@ -57,7 +57,8 @@ export function startProgress(options: ProgressOptions): Progress {
   };
   const draw = () => {
     if (mode !== 'tty' || stopped || state.startedAt === null) return;
-    const lines = statusBlock(state, rates, now(), Math.max(20, (stream.columns ?? 100) - 1));
+    // A terminal of unknown size (a pseudo-terminal without one) reports 0 columns.
+    const lines = statusBlock(state, rates, now(), Math.max(20, (stream.columns || 100) - 1));
     clear();
     stream.write(`${lines.join('\n')}\n`);
     drawn = lines.length;
