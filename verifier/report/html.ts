@@ -11,7 +11,7 @@ import type { ReportBurst, ReportExpectation, ReportFault, ReportJson } from './
 import { type LinkBase, runbookHref } from './runbook-link.ts';
 import { timelineSvg, verdictColors } from './timeline-svg.ts';
 import type { TraceRecord } from './trace-record.ts';
-import { type AnyVerdict, formatChange, formatCoverage, latestCell, type RunTrend, trendCellText } from './trend.ts';
+import { formatChange, formatCoverage, latestCell, type RunTrend, trendCellText } from './trend.ts';
 
 export interface HtmlOptions {
   /** Where runbook paths resolve from and to (as for report.md). */
@@ -22,7 +22,6 @@ export interface HtmlOptions {
   trend?: RunTrend;
 }
 
-const words: Record<AnyVerdict, string> = { ...verdictWords, inconclusive: 'inconclusive' } as Record<AnyVerdict, string>;
 
 export function toHtml(report: ReportJson, options: HtmlOptions): string {
   const trace = options.trace ?? { samples: [], latencies: [] };
@@ -88,6 +87,8 @@ function legend(): string {
     item('<circle class="mark mark-pending" cx="11" cy="7" r="5"/>', 'pending'),
     item(`<circle class="mark" cx="11" cy="7" r="4" style="fill:${verdictColors.detected}"/>`, 'firing (colour: verdict)'),
     item('<path class="mark mark-notified" d="M11 1 L16 10 L6 10 Z"/>', 'notification received'),
+    item('<rect class="mark mark-resolved" x="9.5" y="2" width="3" height="10"/>', 'resolved'),
+    item('<rect class="blind-interval" x="0" y="0" width="22" height="14"/>', 'monitoring blind'),
     item('<path class="mark mark-unexpected" d="M11 1 L17 7 L11 13 L5 7 Z"/>', 'unexpected alert'),
     item('<rect class="trace-failure" x="10" y="2" width="2" height="10"/>', 'failed request'),
   ].join('')}</p>`;
@@ -106,7 +107,9 @@ function detectionSection(report: ReportJson, links: LinkBase): string {
 <td class="num" data-figure="pending">${esc(formatSeconds(expectation.pendingAfterSeconds))}</td>
 <td class="num" data-figure="firing">${esc(formatSeconds(expectation.firingAfterSeconds))}</td>
 <td class="num" data-figure="notified">${esc(formatSeconds(expectation.notifiedAfterSeconds))}</td>
-<td data-figure="verdict">${verdictBadge(expectation.verdict)}</td>
+<td data-figure="verdict"${expectation.inconclusive.length > 0 ? ` title="${esc(expectation.inconclusive.map((reason) => reason.detail).join('; '))}"` : ''}>${verdictBadge(expectation.verdict)}</td>
+<td class="num" data-figure="resolved">${esc(formatSignedSeconds(expectation.resolvedAfterRevertSeconds))}</td>
+<td data-figure="delivery" title="${esc(expectation.delivery.explanation)}">${esc(deliveryWords(expectation.delivery.status))}</td>
 <td>${runbook}</td>
 </tr>`;
     }),
@@ -114,14 +117,15 @@ function detectionSection(report: ReportJson, links: LinkBase): string {
   return `<section id="detection">
 <h2>Detection</h2>
 <table class="detection">
-<thead><tr><th>fault</th><th>alert</th><th>target</th><th>pending</th><th>firing</th><th>notified</th><th>verdict</th><th>runbook</th></tr></thead>
+<thead><tr><th>fault</th><th>alert</th><th>target</th><th>pending</th><th>firing</th><th>notified</th><th>verdict</th><th>resolved after revert</th><th>notification</th><th>runbook</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table>
 <p class="explain">Seconds from the moment the fault was in place (or the start of the burst that exposes it).
 <b>pending</b>: the rule first saw the condition (<code>activeAt</code>); <b>firing</b>: the alert fired (the detection latency);
-<b>notified</b>: the webhook arrived.</p>
+<b>notified</b>: the webhook arrived; <b>resolved after revert</b>: until the alert was gone (negative: before the revert);
+<b>notification</b>: whether the page came on time, and if not, why (hover for the explanation).</p>
 </section>`;
 }
 
@@ -216,8 +220,25 @@ function evidenceSection(report: ReportJson): string {
 <li>Prometheus's own record (<code>ALERTS</code>, <code>ALERTS_FOR_STATE</code>): ${monitoring.reconciled ? 'reconciled after the window' : '<b>not recorded</b>; figures come from the polls'}</li>
 <li>Polls: Prometheus ${monitoring.prometheusPolls}, Alertmanager ${monitoring.alertmanagerPolls}; webhooks received: ${monitoring.webhooks}</li>
 <li>Failed observations: ${failures.length > 0 ? esc(failures.join(', ')) : 'none'}</li>
+<li>Blind intervals (hatched on the timeline): ${(report.blindIntervals ?? []).length === 0 ? 'none found in what was recorded' : ''}</li>
 </ul>
+${blindTable(report)}
 </section>`;
+}
+
+function blindTable(report: ReportJson): string {
+  const blind = report.blindIntervals ?? [];
+  if (blind.length === 0) return '';
+  const rows = blind.map(
+    (interval) => `<tr data-cause="${esc(interval.cause)}"><td>${esc(interval.cause)}</td><td>${esc(formatClock(interval.from))}</td><td>${esc(interval.to === null ? 'end of record' : formatClock(interval.to))}</td>
+<td class="num">${esc(formatSeconds(interval.seconds))}</td><td>${esc(interval.alert ?? 'all')}</td><td>${interval.affectsVerdicts ? 'yes' : 'no'}</td><td>${esc(interval.detail)}</td></tr>`,
+  );
+  return `<table class="blind">
+<thead><tr><th>cause</th><th>from</th><th>to</th><th>length</th><th>alert</th><th>affects verdicts</th><th>detail</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
 }
 
 function trendSection(trend: RunTrend, currentRun: string): string {
@@ -289,16 +310,26 @@ function sparkline(values: ReadonlyArray<number | null>, target: number | null):
   return `<svg class="sparkline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-hidden="true">${targetLine}<path d="${d.trim()}"/>${dots}</svg>`;
 }
 
+/** A delivery status in words: `delayed-by-grouping` → `delayed by grouping`. */
+export function deliveryWords(status: string): string {
+  return status === 'not-fired' ? NONE : status.replaceAll('-', ' ');
+}
+
+function formatSignedSeconds(seconds: number | null): string {
+  if (seconds === null) return NONE;
+  return seconds < 0 ? `−${formatSeconds(-seconds)}` : formatSeconds(seconds);
+}
+
 function verdictBadge(verdict: Verdict | string): string {
   return `<span class="badge" style="background:${color(verdict)}">${esc(word(verdict))}</span>`;
 }
 
 function color(verdict: string): string {
-  return verdictColors[verdict as AnyVerdict] ?? '#57606a';
+  return verdictColors[verdict as Verdict] ?? '#57606a';
 }
 
 function word(verdict: string): string {
-  return words[verdict as AnyVerdict] ?? verdict;
+  return verdictWords[verdict as Verdict] ?? verdict;
 }
 
 const css = `
@@ -346,6 +377,12 @@ svg .pending-span { stroke: #bf8700; stroke-width: 2; }
 svg .mark-firing { stroke: #fff; stroke-width: 1; }
 svg .mark-notified { fill: #0969da; }
 svg .mark-unexpected { fill: #6e7781; }
+svg .mark-resolved { fill: #57606a; }
+svg .active-span { stroke-width: 2; stroke-opacity: 0.35; }
+svg .blind-interval { fill: url(#blind-hatch); fill-opacity: 0.5; }
+svg .blind-interval.minor { fill-opacity: 0.2; }
+svg #blind-hatch line { stroke: #6e7781; stroke-width: 2; }
+.legend svg .blind-interval { fill: #d0d7de; }
 .sparkline path { fill: none; stroke: #0969da; stroke-width: 1.5; }
 .sparkline circle { fill: #0969da; }
 .sparkline .spark-target { stroke: #1a7f37; stroke-dasharray: 3 2; }

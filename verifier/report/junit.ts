@@ -85,10 +85,9 @@ function outcomeOf(fault: ReportFault, expectation: ReportExpectation): Outcome 
   return judge ? judge(fault, expectation) : { kind: 'skipped', type: expectation.verdict, message: `${expectation.verdict}` };
 }
 
-/** The analysis's reasons when it gives them; otherwise its notes. */
+/** The analysis's reasons (blind intervals, a pre-existing alert); its notes if it gave none. */
 function inconclusiveReason(expectation: ReportExpectation): string {
-  const reasons = (expectation as { inconclusive?: Array<{ detail?: string }> }).inconclusive ?? [];
-  const details = reasons.map((reason) => reason.detail).filter((d): d is string => typeof d === 'string' && d !== '');
+  const details = expectation.inconclusive.map((reason) => reason.detail).filter((detail) => detail !== '');
   if (details.length > 0) return details.join('; ');
   return expectation.notes.length > 0 ? expectation.notes.join('; ') : 'the monitoring pipeline was blind while this was decided';
 }

@@ -86,10 +86,12 @@ describe('toMarkdown', () => {
       - 02:01:16Z (t+76.6 s) \`PrimaryDown{role="primary"}\` notification received (+16.4 s)
       - 02:03:00Z (t+180.1 s) **kill-primary** reverted
       - 02:03:03Z (t+183.3 s) kill-primary: trace succeeding again
+      - 02:03:10Z (t+190.4 s) \`PrimaryDown{role="primary"}\` resolved (10.318 s after the revert)
       - 02:04:00Z (t+240.3 s) **cut-replica** injected
       - 02:05:00Z (t+300.2 s) **cut-replica** reverted
       - 02:05:00Z (t+300.4 s) \`ReplicaLag\` pending (+60.118 s)
       - 02:05:15Z (t+315.4 s) \`ReplicaLag\` firing (+75.118 s, target 60 s: late)
+      - 02:05:35Z (t+335.4 s) \`ReplicaLag\` resolved (35.218 s after the revert)
       - 02:06:00Z (t+360.1 s) **break-cache** injected
       - 02:06:10Z (t+370.4 s) unexpected \`HighLatency{route="/api/orders", severity="ticket"}\` fired
       - 02:07:00Z (t+420.2 s) **break-cache** reverted
@@ -100,6 +102,7 @@ describe('toMarkdown', () => {
       - 02:08:05Z (t+485.4 s) \`PoolExhausted\` firing (+5.418 s, target 30 s: detected)
       - 02:08:06Z (t+486.5 s) \`PoolExhausted\` notification received (+6.5 s)
       - 02:08:17Z (t+497.3 s) pool-typo: trace succeeding again
+      - 02:08:25Z (t+505.4 s) \`PoolExhausted\` resolved (44.682 s before the revert)
       - 02:09:01Z (t+541.0 s) burst peak ended (1987.4/s achieved)
       - 02:09:10Z (t+550.1 s) **pool-typo** reverted
       - 02:10:00Z (t+600.0 s) window ended (grace included)
@@ -222,7 +225,7 @@ describe('toMarkdown', () => {
 
       ## Follow-ups
 
-      - [ ] kill-primary / \`PrimaryDown{role="primary"}\`: inconclusive: PrimaryDown{role="primary"} was already firing at injection (since 2026-11-23T01:59:50.000Z): not counted as a detection; measured alone this would be late (the alert fired after 80 s), but the verdict cannot be trusted: PrimaryDown{role="primary"} was already active at injection (since 2026-11-23T01:59:50.000Z) and still active when the target passed: a new episode could not start, so whether this fault would fire it cannot be told
+      - [ ] kill-primary / \`PrimaryDown{role="primary"}\`: could not be judged (PrimaryDown{role="primary"} was already active at injection (since 2026-11-23T01:59:50.000Z) and still active when the target passed: a new episode could not start, so whether this fault would fire it cannot be told): start from a clean baseline (the alert resolved) and run this fault again
 
       ## Unexpected alerts
 

@@ -191,6 +191,7 @@ function timelineSection(report: ReportJson): string {
       add(e.pendingAt, `${selector} pending (+${formatSeconds(e.pendingAfterSeconds)})`);
       add(e.firingAt, `${selector} firing (+${formatSeconds(e.firingAfterSeconds)}, target ${formatSeconds(e.withinSeconds)}: ${verdictWords[e.verdict] ?? e.verdict})`);
       add(e.notifiedAt, `${selector} notification received (+${formatSeconds(e.notifiedAfterSeconds)})`);
+      add(e.resolvedAt, `${selector} resolved${resolvedWhen(e.resolvedAfterRevertSeconds)}`);
     }
     add(fault.revertedAt, `**${fault.name}** reverted`);
     add(fault.impact?.restoredAt ?? null, `${fault.name}: trace succeeding again`);
@@ -201,6 +202,11 @@ function timelineSection(report: ReportJson): string {
   }
   for (const alert of report.unexpectedAlerts) {
     add(alert.firstStartedAt, `unexpected ${code(formatSelector(alert.alertname, alert.labels))} ${alert.fired ? 'fired' : 'pending'}`);
+  }
+  for (const interval of report.blindIntervals) {
+    if (!interval.affectsVerdicts) continue;
+    const until = interval.to === null ? 'to the end of the record' : `until ${formatClock(interval.to)}`;
+    add(interval.from, `monitoring blind (${interval.cause}) ${until}: ${interval.detail}`);
   }
   add(report.run.windowEndedAt, 'window ended (grace included)');
   if (entries.length === 0) return '';
@@ -213,6 +219,11 @@ function timelineSection(report: ReportJson): string {
     return `- ${formatClock(entry.at)}${offset} ${entry.text}`;
   });
   return ['## Timeline', '', ...lines].join('\n');
+}
+
+function resolvedWhen(afterRevert: number | null): string {
+  if (afterRevert === null) return '';
+  return afterRevert < 0 ? ` (${formatSeconds(-afterRevert)} before the revert)` : ` (${formatSeconds(afterRevert)} after the revert)`;
 }
 
 /** t+12.3 s from the window start; the analysis keeps milliseconds, a person reads tenths. */
@@ -250,8 +261,14 @@ function followUp(fault: ReportFault, e: ReportExpectation, selector: string): s
       return `never fired while the fault was in place: does ${selector}'s expression see this failure?`;
     case 'not-injected':
       return `not tested: the injection failed${fault.injectError ? ` (${fault.injectError})` : ''}`;
-    default:
-      return `${e.verdict}${e.notes.length > 0 ? `: ${e.notes.join('; ')}` : ''}`;
+    case 'inconclusive': {
+      const why = e.inconclusive.map((reason) => reason.detail).join('; ');
+      const preExisting = e.inconclusive.length > 0 && e.inconclusive.every((reason) => reason.cause === 'pre-existing');
+      const advice = preExisting
+        ? 'start from a clean baseline (the alert resolved) and run this fault again'
+        : 'keep the monitoring pipeline visible for the whole window and run this fault again';
+      return `could not be judged${why ? ` (${why})` : ''}: ${advice}`;
+    }
   }
 }
 

@@ -98,6 +98,8 @@ describe('report.html in Chromium', () => {
     expect(await count('svg.timeline .mark-notified')).toBe(all().filter((e) => e.notifiedAt !== null).length);
     expect(await count('svg.timeline .alert-row[data-verdict]')).toBe(all().length);
     expect(await count('svg.timeline .mark-unexpected')).toBe(report.unexpectedAlerts.length);
+    expect(await count('svg.timeline .mark-resolved')).toBe(all().filter((e) => e.resolvedAt !== null).length);
+    expect(await count('svg.timeline .blind-interval')).toBe(report.blindIntervals.length);
 
     // One red tick per failed trace request in the journal, counted here from the journal itself.
     const events = await readJournal(join(runDir, 'journal.jsonl'));
@@ -107,8 +109,9 @@ describe('report.html in Chromium', () => {
 
     // The lines are drawn (a path with many segments) and sit inside the chart.
     const segments = async (selector: string) => ((await page.locator(selector).getAttribute('d')) ?? '').split(/[ML]/).length - 1;
-    expect(await segments('svg.timeline .success-line')).toBeGreaterThan(150);
-    expect(await segments('svg.timeline .latency-max')).toBeGreaterThan(150);
+    expect(await segments('svg.timeline .success-line')).toBeGreaterThan(100);
+    expect(await page.locator('svg.timeline').innerHTML()).not.toContain('NaN');
+    expect(await segments('svg.timeline .latency-max')).toBeGreaterThan(100);
     const outside = await page.locator('svg.timeline .mark, svg.timeline .fault-window, svg.timeline .burst').evaluateAll((els) => {
       const chart = (els[0] as unknown as { ownerSVGElement: typeof els[number] }).ownerSVGElement.getBoundingClientRect();
       return els.filter((el) => {
@@ -140,6 +143,11 @@ describe('report.html in Chromium', () => {
           firing: formatSeconds(e.firingAfterSeconds),
           notified: formatSeconds(e.notifiedAfterSeconds),
           verdict: e.verdict === 'not-injected' ? 'not injected' : e.verdict,
+          resolved:
+            e.resolvedAfterRevertSeconds === null
+              ? '—'
+              : `${e.resolvedAfterRevertSeconds < 0 ? '−' : ''}${formatSeconds(Math.abs(e.resolvedAfterRevertSeconds))}`,
+          delivery: e.delivery.status === 'not-fired' ? '—' : e.delivery.status.replaceAll('-', ' '),
         },
         runbook: e.runbookUrl === null ? null : expect.any(String),
       })),

@@ -9,10 +9,10 @@
 import type { ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
 import { formatSeconds, formatSelector } from './format.ts';
 import type { TraceRecord } from './trace-record.ts';
-import type { AnyVerdict } from './trend.ts';
+import type { Verdict } from '../analyze/index.ts';
 import { escapeHtml as esc } from './html-escape.ts';
 
-export const verdictColors: Record<AnyVerdict, string> = {
+export const verdictColors: Record<Verdict, string> = {
   detected: '#1a7f37',
   late: '#bc4c00',
   missed: '#cf222e',
@@ -55,8 +55,12 @@ export function timelineSvg(report: ReportJson, trace: TraceRecord): string {
   parts.push(
     `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${esc(`Timeline of run ${report.run.id}`)}">`,
   );
+  parts.push(
+    '<defs><pattern id="blind-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6"/></pattern></defs>',
+  );
   parts.push(axis(span, origin, x, top, bottom));
   parts.push(faultBands(report.faults, x, span, successTop, bottom));
+  parts.push(blindBands(report, x, span, successTop, bottom));
   parts.push(successLane(trace, span, x, successTop));
   parts.push(latencyLane(trace, span, x, latencyTop));
   parts.push(faultLane(report.faults, x, span, faultsTop));
@@ -83,6 +87,7 @@ function timeSpan(report: ReportJson, trace: TraceRecord): Span {
       add(e.pendingAt);
       add(e.firingAt);
       add(e.notifiedAt);
+      add(e.resolvedAt);
     }
   }
   for (const burst of report.bursts) {
@@ -90,6 +95,13 @@ function timeSpan(report: ReportJson, trace: TraceRecord): Span {
     add(burst.endedAt);
   }
   for (const alert of report.unexpectedAlerts) add(alert.firstStartedAt);
+  // Blind stretches, from the run's start at the earliest (the record reaches back before it).
+  const runStart = parse(report.run.startedAt);
+  for (const interval of report.blindIntervals ?? []) {
+    const from = parse(interval.from);
+    if (from !== null) times.push(runStart === null ? from : Math.max(from, runStart));
+    add(interval.to);
+  }
   const first = trace.samples[0];
   const last = trace.samples[trace.samples.length - 1];
   if (first) times.push(first[0]);
@@ -124,6 +136,22 @@ function faultBands(faults: readonly ReportFault[], x: (at: number) => number, s
     if (!window) continue;
     out.push(
       `<rect class="fault-band" data-fault="${esc(fault.name)}" x="${round(x(window.from))}" y="${top}" width="${round(Math.max(1, x(window.to) - x(window.from)))}" height="${bottom - top}"/>`,
+    );
+  }
+  out.push('</g>');
+  return out.join('\n');
+}
+
+/** Stretches when the monitoring pipeline could not be seen working: hatched, with the reason on hover. */
+function blindBands(report: ReportJson, x: (at: number) => number, span: Span, top: number, bottom: number): string {
+  const out = ['<g class="blind-intervals">'];
+  for (const interval of report.blindIntervals ?? []) {
+    const from = Math.max(span.from, parse(interval.from) ?? span.from);
+    const to = Math.min(span.to, parse(interval.to) ?? span.to);
+    if (to <= from) continue;
+    const title = `blind (${interval.cause}${interval.alert ? `, ${interval.alert}` : ''}): ${interval.detail}${interval.affectsVerdicts ? '' : ' (affects no verdict)'}`;
+    out.push(
+      `<rect class="blind-interval${interval.affectsVerdicts ? '' : ' minor'}" data-cause="${esc(interval.cause)}" x="${round(x(from))}" y="${top}" width="${round(Math.max(1, x(to) - x(from)))}" height="${bottom - top}"><title>${esc(title)}</title></rect>`,
     );
   }
   out.push('</g>');
@@ -168,7 +196,7 @@ function successLane(trace: TraceRecord, span: Span, x: (at: number) => number, 
   }
   const { size, buckets: list } = buckets(trace, span);
   // At 1 req/s a bucket holds one request; a trailing window reads as a rate, as monitoring sees it.
-  const trailing = Math.max(SUCCESS_WINDOW_MS, size) / size;
+  const trailing = Math.ceil(Math.max(SUCCESS_WINDOW_MS, size) / size);
   const points = list.map((bucket, index) => {
     let total = 0;
     let ok = 0;
@@ -281,7 +309,7 @@ function alertLane(
     const y = top + row * ROW;
     const mid = y + ROW / 2;
     const selector = formatSelector(expectation.alert, expectation.labels);
-    const color = verdictColors[expectation.verdict as AnyVerdict] ?? '#57606a';
+    const color = verdictColors[expectation.verdict] ?? '#57606a';
     out.push(
       `<g class="alert-row" data-fault="${esc(fault.name)}" data-alert="${esc(expectation.alert)}" data-verdict="${esc(expectation.verdict)}">`,
     );
@@ -301,6 +329,19 @@ function alertLane(
     if (pending !== null) {
       out.push(
         `<circle class="mark mark-pending" cx="${round(x(pending))}" cy="${mid}" r="5.5"><title>${esc(`${expectation.alert} pending at ${clock(pending, true)} (+${formatSeconds(expectation.pendingAfterSeconds)})`)}</title></circle>`,
+      );
+    }
+    const resolved = parse(expectation.resolvedAt);
+    if (firing !== null && resolved !== null && resolved > firing) {
+      out.push(
+        `<line class="active-span" x1="${round(x(firing))}" y1="${mid}" x2="${round(x(resolved))}" y2="${mid}" style="stroke:${color}"/>`,
+      );
+    }
+    if (resolved !== null) {
+      const after = expectation.resolvedAfterRevertSeconds;
+      const when = after === null ? '' : after < 0 ? ` (${formatSeconds(-after)} before the revert)` : ` (${formatSeconds(after)} after the revert)`;
+      out.push(
+        `<rect class="mark mark-resolved" x="${round(x(resolved)) - 1.5}" y="${y + 4}" width="3" height="${ROW - 8}"><title>${esc(`${expectation.alert} resolved at ${clock(resolved, true)}${when}`)}</title></rect>`,
       );
     }
     if (firing !== null) {

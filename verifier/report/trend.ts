@@ -7,9 +7,6 @@ import { UsageError } from '../errors.ts';
 import { alignColumns, formatSeconds, formatSelector, NONE } from './format.ts';
 import type { ReportJson } from './report-json.ts';
 
-/** Verdicts this code knows, including the one the analysis is about to gain. */
-export type AnyVerdict = Verdict | 'inconclusive';
-
 export interface RunTrend {
   plan: string;
   /** Oldest first. */
@@ -59,7 +56,7 @@ export interface TrendExpectation {
 }
 
 export interface TrendCell {
-  verdict: AnyVerdict;
+  verdict: Verdict;
   firingAfterSeconds: number | null;
   withinSeconds: number;
 }
@@ -143,7 +140,7 @@ function coverage(report: ReportJson): Coverage {
   let failed = 0;
   let notJudged = 0;
   for (const fault of report.faults) {
-    const verdicts = fault.expectations.map((e) => e.verdict as AnyVerdict);
+    const verdicts = fault.expectations.map((e) => e.verdict);
     if (verdicts.length === 0) continue;
     if (verdicts.some((v) => v === 'late' || v === 'missed')) failed++;
     else if (verdicts.every((v) => v === 'detected')) covered++;
@@ -158,7 +155,7 @@ function round(value: number): number {
 }
 
 /** Words for a cell; what did not pass is in capitals, as in the console table. */
-const cellWords: Record<AnyVerdict, (cell: TrendCell) => string> = {
+const cellWords: Record<Verdict, (cell: TrendCell) => string> = {
   detected: (cell) => formatSeconds(cell.firingAfterSeconds),
   late: (cell) => `${formatSeconds(cell.firingAfterSeconds)} LATE`,
   missed: () => 'MISSED',
