@@ -118,10 +118,10 @@ describe('a short game day with live progress and gameday metrics', () => {
     expect(window.some((line) => / · trace \d+\.\d req\/s, [\d.]+ % ok · /.test(line))).toBe(true);
     expect(window.some((line) => /bursts typo-burst \(1000\/s asked, \d+s\): \d+ req\/s/.test(line))).toBe(true);
     expect(window.some((line) => line.includes('faults replicas-cut'))).toBe(true);
-    expect(logLines.some((line) => line.startsWith('metrics: gameday\'s own metrics at http://127.0.0.1:'))).toBe(true);
+    expect(logLines.some((line) => line.startsWith("metrics: gameday's own metrics at http://127.0.0.1:"))).toBe(true);
   });
 
-  it("gives Prometheus every metric name the dashboard reads, and data for every dashboard query", async () => {
+  it('gives Prometheus every metric name the dashboard reads, and data for every dashboard query', async () => {
     const dashboard = JSON.parse(await readFile(join(repoRoot, 'dashboards', 'gameday.json'), 'utf8'));
     const queries = dashboardQueries(dashboard);
     const names = new Set(await prom<string[]>('/api/v1/label/__name__/values', {}));
@@ -135,7 +135,12 @@ describe('a short game day with live progress and gameday metrics', () => {
     const empty: string[] = [];
     for (const query of queries) {
       const expr = query.expr.replaceAll('$__rate_interval', '4s').replaceAll('$run', report.run.id);
-      const data = await prom<{ result: unknown[] }>('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: '1' });
+      const data = await prom<{ result: unknown[] }>('/api/v1/query_range', {
+        query: expr,
+        start: String(start),
+        end: String(end),
+        step: '1',
+      });
       if (data.result.length === 0) empty.push(`${query.where}: ${expr}`);
     }
     expect(empty).toEqual([]);
@@ -158,7 +163,9 @@ describe('a short game day with live progress and gameday metrics', () => {
     for (const fault of report.faults) {
       for (const e of fault.expectations) {
         const labels = `fault="${fault.name}",alert="${e.alert}"`;
-        expect(await value(`last_over_time(${metricNames.expectationTarget}{${labels}}[${range}s])`)).toMatchObject([{ value: e.withinSeconds }]);
+        expect(await value(`last_over_time(${metricNames.expectationTarget}{${labels}}[${range}s])`)).toMatchObject([
+          { value: e.withinSeconds },
+        ]);
         const latency = await value(`last_over_time(${metricNames.detectionLatency}{${labels}}[${range}s])`);
         if (e.firingAfterSeconds === null) expect(latency).toEqual([]);
         else expect(latency[0]?.value).toBeCloseTo(e.firingAfterSeconds, 3);

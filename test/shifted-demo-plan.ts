@@ -29,7 +29,11 @@ export async function shiftedDemoPlan(options: ShiftedPlanOptions): Promise<stri
       if (!exec) continue;
       // Relative paths resolve against the plan's folder, which is no longer examples/demo.
       const command = exec.command.map((arg) =>
-        arg.startsWith('.state/') ? join(options.stateDir, arg.slice('.state/'.length)) : /^(faults|config)\//.test(arg) ? join(demoDir, arg) : arg,
+        arg.startsWith('.state/')
+          ? join(options.stateDir, arg.slice('.state/'.length))
+          : /^(faults|config)\//.test(arg)
+            ? join(demoDir, arg)
+            : arg,
       );
       document.setIn(['faults', index, action, 'exec'], { command, env: { GAMEDAY_DEMO_STATE: options.stateDir } });
     }

@@ -158,7 +158,9 @@ async function readReport(runDir: string): Promise<ReportJson> {
   }
   const report = JSON.parse(text) as ReportJson;
   if (report.version !== 1) {
-    throw new UsageError(`${join(runDir, 'report.json')}: report version ${String(report.version)}; this gameday reads version 1. Rebuild it with \`gameday report ${runDir}\`.`);
+    throw new UsageError(
+      `${join(runDir, 'report.json')}: report version ${String(report.version)}; this gameday reads version 1. Rebuild it with \`gameday report ${runDir}\`.`,
+    );
   }
   return report;
 }

@@ -41,7 +41,21 @@ export function dashboardQueries(dashboard: Dashboard): DashboardQuery[] {
   return out;
 }
 
-const keywords = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan']);
+const keywords = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
+]);
 
 /**
  * Metric names in a PromQL expression: identifiers that are not functions, keywords, label names

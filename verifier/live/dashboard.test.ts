@@ -71,7 +71,10 @@ describe('metricNamesIn', () => {
   it.each([
     ['sum by (burst) (rate(k6_http_reqs_total{role="burst",testid=~"$run"}[$__rate_interval]))', ['k6_http_reqs_total']],
     ['max by (alertname) (2 * ALERTS{alertstate="firing"} or ALERTS{alertstate="pending"})', ['ALERTS']],
-    ['max by (burst) (gameday_burst_requested_rate * on(burst) gameday_burst_active)', ['gameday_burst_active', 'gameday_burst_requested_rate']],
+    [
+      'max by (burst) (gameday_burst_requested_rate * on(burst) gameday_burst_active)',
+      ['gameday_burst_active', 'gameday_burst_requested_rate'],
+    ],
     ['sum(increase(a_total[5m])) / sum without (instance) (b{x="by (y)"})', ['a_total', 'b']],
     ['gameday_fault_active == 1', ['gameday_fault_active']],
     ['rate(x_total[1m] offset 5m) > bool 0', ['x_total']],

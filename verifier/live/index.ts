@@ -50,10 +50,13 @@ export async function startLive(options: LiveOptions): Promise<Live> {
       options.log(`metrics: gameday's own metrics at ${server.url}`);
     } catch (error) {
       // Metrics help watch the game day; they are no reason not to run it.
-      options.log(`metrics: cannot serve gameday's metrics on ${options.metricsListen} (${errorMessage(error)}); the run goes on without them`);
+      options.log(
+        `metrics: cannot serve gameday's metrics on ${options.metricsListen} (${errorMessage(error)}); the run goes on without them`,
+      );
     }
   }
-  const progressOptions = options.progress && 'stream' in options.progress ? options.progress : options.progress && { stream: options.progress };
+  const progressOptions =
+    options.progress && 'stream' in options.progress ? options.progress : options.progress && { stream: options.progress };
   const progress: Progress | undefined = progressOptions
     ? startProgress({ ...(options.prometheus ? { rates: prometheusRates(options.prometheus) } : {}), ...progressOptions })
     : undefined;

@@ -126,7 +126,8 @@ export function createGamedayMetrics(options: { now?: () => number } = {}): Game
     }
     for (const fault of analysis.faults) {
       for (const e of fault.expectations) {
-        if (e.firingAfterSeconds !== null) latency.set({ fault: fault.name, alert: formatSelector(e.alert, e.labels) }, e.firingAfterSeconds);
+        if (e.firingAfterSeconds !== null)
+          latency.set({ fault: fault.name, alert: formatSelector(e.alert, e.labels) }, e.firingAfterSeconds);
       }
     }
   };

@@ -22,7 +22,6 @@ export interface HtmlOptions {
   trend?: RunTrend;
 }
 
-
 export function toHtml(report: ReportJson, options: HtmlOptions): string {
   const trace = options.trace ?? { samples: [], latencies: [] };
   const title = `Game day: ${report.plan.name} — run ${report.run.id}`;
@@ -62,7 +61,9 @@ function header(report: ReportJson): string {
     .map(([verdict, count]) => `<span class="badge" style="background:${color(verdict)}">${count} ${esc(word(verdict))}</span>`)
     .join(' ');
   const status =
-    run.status === 'completed' ? '' : `<p class="warning">Run ${esc(run.status)}${run.reason ? `: ${esc(run.reason)}` : ''}. Figures cover what was recorded.</p>`;
+    run.status === 'completed'
+      ? ''
+      : `<p class="warning">Run ${esc(run.status)}${run.reason ? `: ${esc(run.reason)}` : ''}. Figures cover what was recorded.</p>`;
   return `<header>
 <h1>Game day: ${esc(report.plan.name)}</h1>
 <p class="headline ${summary.exitCode === 0 ? 'pass' : 'fail'}" id="headline">${esc(summary.headline)}</p>
@@ -97,9 +98,7 @@ function legend(): string {
 function detectionSection(report: ReportJson, links: LinkBase): string {
   const rows = report.faults.flatMap((fault) =>
     fault.expectations.map((expectation) => {
-      const runbook = expectation.runbookUrl
-        ? `<a href="${esc(runbookHref(expectation.runbookUrl, links))}">runbook</a>`
-        : NONE;
+      const runbook = expectation.runbookUrl ? `<a href="${esc(runbookHref(expectation.runbookUrl, links))}">runbook</a>` : NONE;
       return `<tr data-fault="${esc(fault.name)}" data-alert="${esc(expectation.alert)}" data-verdict="${esc(expectation.verdict)}">
 <td>${esc(fault.name)}${fault.measuredFromBurst ? `<br><small>from burst ${esc(fault.measuredFromBurst)}</small>` : ''}</td>
 <td><code>${esc(formatSelector(expectation.alert, expectation.labels))}</code></td>
@@ -230,7 +229,9 @@ function blindTable(report: ReportJson): string {
   const blind = report.blindIntervals ?? [];
   if (blind.length === 0) return '';
   const rows = blind.map(
-    (interval) => `<tr data-cause="${esc(interval.cause)}"><td>${esc(interval.cause)}</td><td>${esc(formatClock(interval.from))}</td><td>${esc(interval.to === null ? 'end of record' : formatClock(interval.to))}</td>
+    (
+      interval,
+    ) => `<tr data-cause="${esc(interval.cause)}"><td>${esc(interval.cause)}</td><td>${esc(formatClock(interval.from))}</td><td>${esc(interval.to === null ? 'end of record' : formatClock(interval.to))}</td>
 <td class="num">${esc(formatSeconds(interval.seconds))}</td><td>${esc(interval.alert ?? 'all')}</td><td>${interval.affectsVerdicts ? 'yes' : 'no'}</td><td>${esc(interval.detail)}</td></tr>`,
   );
   return `<table class="blind">
@@ -254,7 +255,10 @@ function trendSection(trend: RunTrend, currentRun: string): string {
     const cells = row.cells.map(
       (cell) => `<td class="num"${cell ? ` style="color:${color(cell.verdict)}"` : ''}>${esc(trendCellText(cell))}</td>`,
     );
-    return `<tr data-key="${esc(row.key)}"><td>${esc(row.key)}</td><td class="num">${esc(formatSeconds(latestCell(row)?.withinSeconds ?? null))}</td>${cells.join('')}<td>${sparkline(row.cells.map((c) => c?.firingAfterSeconds ?? null), latestCell(row)?.withinSeconds ?? null)}</td><td class="num">${esc(formatChange(row.changeSeconds))}</td></tr>`;
+    return `<tr data-key="${esc(row.key)}"><td>${esc(row.key)}</td><td class="num">${esc(formatSeconds(latestCell(row)?.withinSeconds ?? null))}</td>${cells.join('')}<td>${sparkline(
+      row.cells.map((c) => c?.firingAfterSeconds ?? null),
+      latestCell(row)?.withinSeconds ?? null,
+    )}</td><td class="num">${esc(formatChange(row.changeSeconds))}</td></tr>`;
   });
   const restoreRows = trend.faults.map(
     (row) =>
@@ -303,10 +307,9 @@ function sparkline(values: ReadonlyArray<number | null>, target: number | null):
     d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)} ${y(v).toFixed(1)} `;
     pen = true;
   });
-  const dots = values
-    .map((v, i) => (v === null ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2"/>`))
-    .join('');
-  const targetLine = target === null ? '' : `<line class="spark-target" x1="0" x2="${width}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}"/>`;
+  const dots = values.map((v, i) => (v === null ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2"/>`)).join('');
+  const targetLine =
+    target === null ? '' : `<line class="spark-target" x1="0" x2="${width}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}"/>`;
   return `<svg class="sparkline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-hidden="true">${targetLine}<path d="${d.trim()}"/>${dots}</svg>`;
 }
 

@@ -83,7 +83,9 @@ describe('toJunit', () => {
     if (!expectation) throw new Error('no expectation');
     Object.assign(expectation, {
       verdict: 'inconclusive',
-      inconclusive: [{ cause: 'alertmanager-unreachable', from: null, to: null, detail: 'Alertmanager did not answer from 02:01:03Z to 02:02:10Z' }],
+      inconclusive: [
+        { cause: 'alertmanager-unreachable', from: null, to: null, detail: 'Alertmanager did not answer from 02:01:03Z to 02:02:10Z' },
+      ],
     });
     const { cases } = expectJunitShape(toJunit(report));
     const skipped = children(cases[0] as XmlElement, 'skipped')[0];

@@ -28,7 +28,10 @@ export function toJunit(report: ReportJson): string {
     .join('\n');
 
   const systemOut = suiteOutput(report);
-  const systemErr = report.run.status === 'completed' ? '' : `\n    <system-err>${text(`run ${report.run.status}${report.run.reason ? `: ${report.run.reason}` : ''}`)}</system-err>`;
+  const systemErr =
+    report.run.status === 'completed'
+      ? ''
+      : `\n    <system-err>${text(`run ${report.run.status}${report.run.reason ? `: ${report.run.reason}` : ''}`)}</system-err>`;
 
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="${attr(suiteName)}" ${counts} time="${time}">

@@ -159,7 +159,8 @@ function impactSummary(faults: readonly ReportFault[]): string {
     .sort((a, b) => (b.impact?.timeToRestoreSeconds ?? 0) - (a.impact?.timeToRestoreSeconds ?? 0))[0];
   const neverRestored = felt.filter((fault) => fault.impact?.restoredAt === null).map((fault) => fault.name);
   const parts = [`Users saw failures during ${felt.length} of ${faults.length} faults, ${formatSeconds(round3(impactSeconds))} in all`];
-  if (slowest?.impact) parts.push(`the slowest restore took ${formatSeconds(slowest.impact.timeToRestoreSeconds)} after the revert (${slowest.name})`);
+  if (slowest?.impact)
+    parts.push(`the slowest restore took ${formatSeconds(slowest.impact.timeToRestoreSeconds)} after the revert (${slowest.name})`);
   if (neverRestored.length > 0) parts.push(`never restored within the run: ${neverRestored.join(', ')}`);
   return `${parts.join('; ')}.`;
 }
@@ -189,7 +190,10 @@ function timelineSection(report: ReportJson): string {
     for (const e of fault.expectations) {
       const selector = code(formatSelector(e.alert, e.labels));
       add(e.pendingAt, `${selector} pending (+${formatSeconds(e.pendingAfterSeconds)})`);
-      add(e.firingAt, `${selector} firing (+${formatSeconds(e.firingAfterSeconds)}, target ${formatSeconds(e.withinSeconds)}: ${verdictWords[e.verdict] ?? e.verdict})`);
+      add(
+        e.firingAt,
+        `${selector} firing (+${formatSeconds(e.firingAfterSeconds)}, target ${formatSeconds(e.withinSeconds)}: ${verdictWords[e.verdict] ?? e.verdict})`,
+      );
       add(e.notifiedAt, `${selector} notification received (+${formatSeconds(e.notifiedAfterSeconds)})`);
       add(e.resolvedAt, `${selector} resolved${resolvedWhen(e.resolvedAfterRevertSeconds)}`);
     }
@@ -245,7 +249,9 @@ function followUpsSection(report: ReportJson): string {
   }
   for (const alert of report.unexpectedAlerts) {
     const during = alert.duringFaults.length > 0 ? ` during ${alert.duringFaults.join(', ')}` : '';
-    items.push(`- [ ] ${code(formatSelector(alert.alertname, alert.labels))} ${alert.fired ? 'fired' : 'went pending'}${during} and no expectation names it: expected collateral (add it to the plan) or noise (tune the rule)`);
+    items.push(
+      `- [ ] ${code(formatSelector(alert.alertname, alert.labels))} ${alert.fired ? 'fired' : 'went pending'}${during} and no expectation names it: expected collateral (add it to the plan) or noise (tune the rule)`,
+    );
   }
   if (items.length === 0) return '';
   return ['## Follow-ups', '', ...items].join('\n');

@@ -113,7 +113,7 @@ describe('report.html in Chromium', () => {
     expect(await page.locator('svg.timeline').innerHTML()).not.toContain('NaN');
     expect(await segments('svg.timeline .latency-max')).toBeGreaterThan(100);
     const outside = await page.locator('svg.timeline .mark, svg.timeline .fault-window, svg.timeline .burst').evaluateAll((els) => {
-      const chart = (els[0] as unknown as { ownerSVGElement: typeof els[number] }).ownerSVGElement.getBoundingClientRect();
+      const chart = (els[0] as unknown as { ownerSVGElement: (typeof els)[number] }).ownerSVGElement.getBoundingClientRect();
       return els.filter((el) => {
         const r = el.getBoundingClientRect();
         return r.width === 0 || r.left < chart.left || r.right > chart.right || r.top < chart.top || r.bottom > chart.bottom;
@@ -128,7 +128,9 @@ describe('report.html in Chromium', () => {
         fault: tr.getAttribute('data-fault'),
         alert: tr.getAttribute('data-alert'),
         verdict: tr.getAttribute('data-verdict'),
-        figures: Object.fromEntries([...tr.querySelectorAll('[data-figure]')].map((td) => [td.getAttribute('data-figure'), td.textContent])),
+        figures: Object.fromEntries(
+          [...tr.querySelectorAll('[data-figure]')].map((td) => [td.getAttribute('data-figure'), td.textContent]),
+        ),
         runbook: tr.querySelector('a')?.getAttribute('href') ?? null,
       })),
     );
@@ -169,8 +171,9 @@ describe('report.html in Chromium', () => {
         querySelector(selector: string): Node | null;
         querySelectorAll(selector: string): Iterable<Node>;
       }
-      const Parser = (globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, type: string): Node & { documentElement: Node } } })
-        .DOMParser;
+      const Parser = (
+        globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, type: string): Node & { documentElement: Node } } }
+      ).DOMParser;
       const doc = new Parser().parseFromString(text, 'application/xml');
       const error = doc.querySelector('parsererror')?.textContent ?? null;
       const suites = doc.documentElement;
@@ -187,9 +190,17 @@ describe('report.html in Chromium', () => {
     expect(parsed.error).toBeNull();
     expect(parsed.root).toBe('testsuites');
     expect(parsed.tests).toBe(String(all().length));
-    const outcomeOf: Record<string, string> = { detected: 'passed', late: 'failure', missed: 'failure', inconclusive: 'skipped', 'not-injected': 'error' };
+    const outcomeOf: Record<string, string> = {
+      detected: 'passed',
+      late: 'failure',
+      missed: 'failure',
+      inconclusive: 'skipped',
+      'not-injected': 'error',
+    };
     expect(parsed.cases).toEqual(
-      report.faults.flatMap((fault) => fault.expectations.map((e) => ({ classname: `gameday.demo.${fault.name}`, outcome: outcomeOf[e.verdict] }))),
+      report.faults.flatMap((fault) =>
+        fault.expectations.map((e) => ({ classname: `gameday.demo.${fault.name}`, outcome: outcomeOf[e.verdict] })),
+      ),
     );
   });
 

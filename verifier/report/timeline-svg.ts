@@ -207,7 +207,9 @@ function successLane(trace: TraceRecord, span: Span, x: (at: number) => number, 
     return bucket.total > 0 ? ([x(bucket.from + size), y(ok / total)] as const) : null;
   });
   const over = `${(trailing * size) / 1000} s`;
-  out.push(`<path class="success-line" d="${pathOf(points)}"><title>share of requests that succeeded over the trailing ${over}</title></path>`);
+  out.push(
+    `<path class="success-line" d="${pathOf(points)}"><title>share of requests that succeeded over the trailing ${over}</title></path>`,
+  );
   for (const [time, ok] of trace.samples) {
     if (ok) continue;
     out.push(
@@ -227,7 +229,9 @@ function latencyLane(trace: TraceRecord, span: Span, x: (at: number) => number, 
   for (let d = 0; d <= decades; d++) {
     const ms = 10 ** d;
     out.push(`<line class="hgrid" x1="${LEFT}" y1="${round(y(ms))}" x2="${WIDTH - RIGHT}" y2="${round(y(ms))}"/>`);
-    out.push(`<text class="ytick" x="${LEFT - 6}" y="${round(y(ms)) + 4}" text-anchor="end">${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}</text>`);
+    out.push(
+      `<text class="ytick" x="${LEFT - 6}" y="${round(y(ms)) + 4}" text-anchor="end">${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`}</text>`,
+    );
   }
   const { size, buckets: list } = buckets(trace, span);
   const stat = (pick: (sorted: number[]) => number) =>
@@ -256,7 +260,9 @@ function faultLane(faults: readonly ReportFault[], x: (at: number) => number, sp
     out.push(rowLabel(fault.name, y, fault.description ?? fault.name));
     const window = faultWindow(fault, span);
     if (!window) {
-      out.push(`<text class="row-note" x="${LEFT + 4}" y="${y + 14}">${esc(`not injected${fault.injectError ? `: ${fault.injectError}` : ''}`)}</text>`);
+      out.push(
+        `<text class="row-note" x="${LEFT + 4}" y="${y + 14}">${esc(`not injected${fault.injectError ? `: ${fault.injectError}` : ''}`)}</text>`,
+      );
       return;
     }
     const title = `${fault.name}: in place ${clock(window.from, true)} → ${fault.revertedAt ? clock(window.to, true) : 'never reverted'}`;
@@ -339,7 +345,8 @@ function alertLane(
     }
     if (resolved !== null) {
       const after = expectation.resolvedAfterRevertSeconds;
-      const when = after === null ? '' : after < 0 ? ` (${formatSeconds(-after)} before the revert)` : ` (${formatSeconds(after)} after the revert)`;
+      const when =
+        after === null ? '' : after < 0 ? ` (${formatSeconds(-after)} before the revert)` : ` (${formatSeconds(after)} after the revert)`;
       out.push(
         `<rect class="mark mark-resolved" x="${round(x(resolved)) - 1.5}" y="${y + 4}" width="3" height="${ROW - 8}"><title>${esc(`${expectation.alert} resolved at ${clock(resolved, true)}${when}`)}</title></rect>`,
       );

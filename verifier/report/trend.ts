@@ -72,7 +72,13 @@ export function compareRuns(reports: readonly ReportJson[]): RunTrend {
   if (reports.length === 0) throw new UsageError('no runs to compare');
   const plans = [...new Set(reports.map((report) => report.plan.name))];
   if (plans.length > 1) {
-    const byPlan = plans.map((plan) => `${plan}: ${reports.filter((r) => r.plan.name === plan).map((r) => r.run.id).join(', ')}`);
+    const byPlan = plans.map(
+      (plan) =>
+        `${plan}: ${reports
+          .filter((r) => r.plan.name === plan)
+          .map((r) => r.run.id)
+          .join(', ')}`,
+    );
     throw new UsageError(`the runs come from ${plans.length} different plans (${byPlan.join('; ')}); compare runs of one plan`);
   }
   const ordered = [...reports].sort((a, b) => Date.parse(a.run.startedAt) - Date.parse(b.run.startedAt));
@@ -93,7 +99,14 @@ export function compareRuns(reports: readonly ReportJson[]): RunTrend {
         const key = `${fault.name} / ${formatSelector(expectation.alert, expectation.labels)}`;
         let row = expectations.get(key);
         if (!row) {
-          row = { fault: fault.name, alert: expectation.alert, labels: { ...expectation.labels }, key, cells: ordered.map(() => null), changeSeconds: null };
+          row = {
+            fault: fault.name,
+            alert: expectation.alert,
+            labels: { ...expectation.labels },
+            key,
+            cells: ordered.map(() => null),
+            changeSeconds: null,
+          };
           expectations.set(key, row);
         }
         row.cells[index] = {
