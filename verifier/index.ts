@@ -1,5 +1,6 @@
 // gameday's public library: what the CLI, the demo and the tests call.
 
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { analyzeRun, exitCodeFor } from './analyze/index.ts';
@@ -14,6 +15,7 @@ import type { Plan } from './plan/types.ts';
 import {
   compareRuns,
   formatTrend,
+  REPORT_VERSION,
   type ReportJson,
   type RunTrend,
   toConsoleTable,
@@ -23,6 +25,7 @@ import {
   toReportJson,
   traceRecord,
 } from './report/index.ts';
+import type { JournalEvent } from './run/events.ts';
 import { readJournal } from './run/journal.ts';
 import { runGameDay } from './run/orchestrator.ts';
 import { repoRoot, resolveTool } from './toolchain/index.ts';
@@ -132,37 +135,45 @@ export interface CompareOutcome {
 }
 
 /**
- * The trend across runs of one plan, from each run folder's report.json (rebuilt from the journal
- * when missing). Writes the newest run's page with a trend section to `htmlFile` (default
- * compare.html in the newest run's folder).
+ * The trend across runs of one plan. Each run is analysed afresh from its journal, so every run
+ * is judged by the same analysis; a folder with only a report.json (a CI artifact) is read as it
+ * is. Writes the newest run's page with a trend section to `htmlFile` (default compare.html in the
+ * newest run's folder); nothing else in the run folders changes.
  */
 export async function compareRunDirs(runDirs: readonly string[], options: { htmlFile?: string } = {}): Promise<CompareOutcome> {
   if (runDirs.length < 2) throw new UsageError(`compare needs at least two run folders, got ${runDirs.length}`);
-  const reports = await Promise.all(runDirs.map(async (runDir) => ({ runDir, report: await readReport(runDir) })));
-  const trend = compareRuns(reports.map(({ report }) => report));
-  const newest = reports.find(({ report }) => report.run.id === trend.runs[trend.runs.length - 1]?.id) ?? reports[reports.length - 1];
+  const runs = await Promise.all(runDirs.map(readRun));
+  const trend = compareRuns(runs.map(({ report }) => report));
+  const newestId = trend.runs[trend.runs.length - 1]?.id;
+  const newest = runs.find(({ report }) => report.run.id === newestId) ?? runs[runs.length - 1];
   if (!newest) throw new UsageError('no runs to compare');
   const htmlFile = options.htmlFile ?? join(newest.runDir, 'compare.html');
-  const events = await readJournal(join(newest.runDir, 'journal.jsonl'));
   const links = { reportDir: resolve(dirname(htmlFile)), repoRoot };
-  await writeFile(htmlFile, toHtml(newest.report, { links, trace: traceRecord(events), trend }));
+  await writeFile(htmlFile, toHtml(newest.report, { links, trace: traceRecord(newest.events), trend }));
   return { trend, table: formatTrend(trend), htmlFile };
 }
 
-async function readReport(runDir: string): Promise<ReportJson> {
+async function readRun(runDir: string): Promise<{ runDir: string; report: ReportJson; events: JournalEvent[] }> {
+  const journal = join(runDir, 'journal.jsonl');
+  if (existsSync(journal)) {
+    const events = await readJournal(journal);
+    return { runDir, report: toReportJson(analyzeRun(events)), events };
+  }
   let text: string;
   try {
     text = await readFile(join(runDir, 'report.json'), 'utf8');
-  } catch {
-    return (await rebuildReports(runDir)).report;
+  } catch (error) {
+    throw new UsageError(`${runDir} has neither a journal.jsonl nor a report.json: is it a gameday run folder (runs/<run-id>)?`, {
+      cause: error,
+    });
   }
   const report = JSON.parse(text) as ReportJson;
-  if (report.version !== 1) {
+  if (report.version !== REPORT_VERSION) {
     throw new UsageError(
-      `${join(runDir, 'report.json')}: report version ${String(report.version)}; this gameday reads version 1. Rebuild it with \`gameday report ${runDir}\`.`,
+      `${join(runDir, 'report.json')}: report version ${String(report.version)}; this gameday reads version ${REPORT_VERSION}.`,
     );
   }
-  return report;
+  return { runDir, report, events: [] };
 }
 
 async function gamedayVersion(): Promise<string> {

@@ -2,7 +2,7 @@
 // laid out as run folders (a journal each, as a run leaves it).
 
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,8 +41,9 @@ describe('gameday report and gameday compare', () => {
   });
 
   it('compare prints the trend and writes the newest run’s page with a trend section', async () => {
-    // demo-run-2 has no report.json yet: compare builds it from the journal.
+    // Each run is analysed from its journal; nothing but compare.html is written.
     const result = await gameday('compare', join(dir, 'demo-run-2'), join(dir, 'demo-run-1'));
+    expect((await readdir(join(dir, 'demo-run-2'))).sort()).toEqual(['compare.html', 'journal.jsonl']);
     expect('failed' in result ? result.stderr : '').toBe('');
     expect(result.stdout).toMatch(/^trend of plan demo across 2 runs, oldest first\n/);
     expect(result.stdout).toMatch(/\n#1 +20261123T024658Z-demo .*\n#2 +20261123T025348Z-demo /);
@@ -53,12 +54,20 @@ describe('gameday report and gameday compare', () => {
     expect(html).toContain('<tr data-run="20261123T025348Z-demo" class="current">');
   });
 
+  it('compare reads a folder that holds only a report.json (a CI artifact)', async () => {
+    await mkdir(join(dir, 'artifact'));
+    await copyFile(join(dir, 'demo-run-1', 'report.json'), join(dir, 'artifact', 'report.json'));
+    const result = await gameday('compare', join(dir, 'artifact'), join(dir, 'demo-run-2'), '--html', join(dir, 'trend.html'));
+    expect(result.stdout).toMatch(/\n#1 +20261123T024658Z-demo .*\n#2 +20261123T025348Z-demo /);
+    expect(await readFile(join(dir, 'trend.html'), 'utf8')).toContain('<section id="trend">');
+  });
+
   it('compare says what is wrong with its arguments', async () => {
     const one = await gameday('compare', join(dir, 'demo-run-1'));
     expect(one).toMatchObject({ failed: true, code: 2 });
     expect((one as { stderr: string }).stderr).toContain('gameday compare takes two or more run folders of one plan');
     const missing = await gameday('compare', join(dir, 'demo-run-1'), join(dir, 'nope'));
     expect(missing).toMatchObject({ failed: true, code: 2 });
-    expect((missing as { stderr: string }).stderr).toContain(`cannot read the journal ${join(dir, 'nope', 'journal.jsonl')}`);
+    expect((missing as { stderr: string }).stderr).toContain(`${join(dir, 'nope')} has neither a journal.jsonl nor a report.json`);
   });
 });

@@ -106,9 +106,9 @@ function detectionSection(report: ReportJson, links: LinkBase): string {
 <td class="num" data-figure="pending">${esc(formatSeconds(expectation.pendingAfterSeconds))}</td>
 <td class="num" data-figure="firing">${esc(formatSeconds(expectation.firingAfterSeconds))}</td>
 <td class="num" data-figure="notified">${esc(formatSeconds(expectation.notifiedAfterSeconds))}</td>
-<td data-figure="verdict"${expectation.inconclusive.length > 0 ? ` title="${esc(expectation.inconclusive.map((reason) => reason.detail).join('; '))}"` : ''}>${verdictBadge(expectation.verdict)}</td>
-<td class="num" data-figure="resolved">${esc(formatSignedSeconds(expectation.resolvedAfterRevertSeconds))}</td>
-<td data-figure="delivery" title="${esc(expectation.delivery.explanation)}">${esc(deliveryWords(expectation.delivery.status))}</td>
+<td data-figure="verdict"${inconclusiveTitle(expectation)}>${verdictBadge(expectation.verdict)}</td>
+<td class="num" data-figure="resolved">${esc(formatSignedSeconds(expectation.resolvedAfterRevertSeconds ?? null))}</td>
+<td data-figure="delivery" title="${esc(expectation.delivery?.explanation ?? '')}">${esc(deliveryWords(expectation.delivery?.status ?? 'not-fired'))}</td>
 <td>${runbook}</td>
 </tr>`;
     }),
@@ -311,6 +311,12 @@ function sparkline(values: ReadonlyArray<number | null>, target: number | null):
   const targetLine =
     target === null ? '' : `<line class="spark-target" x1="0" x2="${width}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}"/>`;
   return `<svg class="sparkline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-hidden="true">${targetLine}<path d="${d.trim()}"/>${dots}</svg>`;
+}
+
+/** The reasons of an inconclusive verdict, on hover. Older report.json files have no reasons. */
+function inconclusiveTitle(expectation: ReportExpectation): string {
+  const reasons = expectation.inconclusive ?? [];
+  return reasons.length > 0 ? ` title="${esc(reasons.map((reason) => reason.detail).join('; '))}"` : '';
 }
 
 /** A delivery status in words: `delayed-by-grouping` → `delayed by grouping`. */

@@ -344,7 +344,7 @@ function alertLane(
       );
     }
     if (resolved !== null) {
-      const after = expectation.resolvedAfterRevertSeconds;
+      const after = expectation.resolvedAfterRevertSeconds ?? null;
       const when =
         after === null ? '' : after < 0 ? ` (${formatSeconds(-after)} before the revert)` : ` (${formatSeconds(after)} after the revert)`;
       out.push(
