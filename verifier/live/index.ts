@@ -70,7 +70,8 @@ export async function startLive(options: LiveOptions): Promise<Live> {
     async finish(report) {
       if (!metrics || !server) return;
       metrics.finish(report);
-      await server.nextScrape(options.finalScrapeTimeoutMs ?? 5000);
+      // Wait for one more scrape only if something scrapes at all (the demo Prometheus does).
+      if (server.scrapes > 0) await server.nextScrape(options.finalScrapeTimeoutMs ?? 5000);
     },
     async stop() {
       if (stopped) return;

@@ -6,6 +6,7 @@ import { applyEvent, initialLiveState, phaseAt } from './live-state.ts';
 import { createGamedayMetrics, metricNames } from './metrics.ts';
 import { type MetricsServer, parseListen, startMetricsServer } from './metrics-server.ts';
 import { type ProgressStream, prometheusRates, startProgress } from './progress.ts';
+import { startLive } from './index.ts';
 import { statusBlock, statusLine } from './status.ts';
 
 // A real demo run (verifier/report/fixtures/README.md says how it was recorded).
@@ -244,5 +245,58 @@ describe("gameday's metrics", () => {
       expect(parseListen('[::1]:9')).toEqual({ host: '::1', port: 9 });
       expect(() => parseListen('19101')).toThrow('invalid metrics address "19101"; reason: expected host:port');
     });
+  });
+});
+
+describe('startLive', () => {
+  const report = async () => {
+    const { analyzeRun } = await import('../analyze/index.ts');
+    const { toReportJson } = await import('../report/index.ts');
+    return toReportJson(analyzeRun(recorded));
+  };
+
+  it('at the end waits for one more scrape, but only when something scrapes', async () => {
+    const lines: string[] = [];
+    const live = await startLive({ log: (line) => lines.push(line), metricsListen: '127.0.0.1:0', finalScrapeTimeoutMs: 5000 });
+    try {
+      expect(lines).toEqual([`metrics: gameday's own metrics at ${live.metricsUrl}`]);
+      for (const event of recorded) live.onEvent(event);
+      const final = await report();
+      // Nothing scraped yet: no wait.
+      const started = Date.now();
+      await live.finish(final);
+      expect(Date.now() - started).toBeLessThan(1000);
+      // A scraper (as Prometheus would be): finish resolves after the scrape that follows it.
+      await fetch(live.metricsUrl ?? '');
+      const finishing = live.finish(final);
+      let done = false;
+      void finishing.then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(done).toBe(false);
+      const body = await (await fetch(live.metricsUrl ?? '')).text();
+      await finishing;
+      expect(body).toContain('gameday_expectations{verdict="detected"}');
+    } finally {
+      await live.stop();
+    }
+  });
+
+  it('goes on without metrics when the port is taken, and says so', async () => {
+    const first = await startLive({ log: () => {}, metricsListen: '127.0.0.1:0' });
+    const port = new URL(first.metricsUrl ?? '').port;
+    const lines: string[] = [];
+    const second = await startLive({ log: (line) => lines.push(line), metricsListen: `127.0.0.1:${port}` });
+    try {
+      expect(second.metricsUrl).toBeNull();
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^metrics: cannot serve gameday's metrics on 127\\.0\\.0\\.1:${port} \\(.*EADDRINUSE.*\\); the run goes on without them$`,
+        ),
+      );
+      await second.finish(await report());
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
   });
 });
