@@ -93,7 +93,10 @@ function evaluationRecord(journal: JournalIndex, watchdog: string): EvaluationRe
   const threshold = Math.max(MIN_EVALUATION_GAP_MS, EVALUATION_GAP_FACTOR * (median(spacing) ?? 0));
   const first = times[0] as number;
   const last = times.at(-1) as number;
-  if (first - from > threshold) gap(from, first, `no ALERTS sample of ${watchdog} before ${secondsBetween(from, first)} s into the record`);
+  // Before the window (the record's margin, a Prometheus started just before the run) nothing is judged.
+  const runStart = Math.max(from, journal.windowStartedAt ?? parseInstant(journal.runStarted.at));
+  if (first - runStart > threshold)
+    gap(runStart, first, `no ALERTS sample of ${watchdog} in the first ${secondsBetween(runStart, first)} s of the window`);
   for (let i = 1; i < times.length; i++) {
     const previous = times[i - 1] as number;
     const next = times[i] as number;
@@ -114,7 +117,7 @@ function unreachable(journal: JournalIndex, source: 'prometheus' | 'alertmanager
     const recovery = recoveries.find((event) => parseInstant(event.at) >= failedAt);
     const from = failure.lastSuccessAt ? parseInstant(failure.lastSuccessAt) : failedAt;
     const to = recovery ? parseInstant(recovery.at) : null;
-    const polls = recovery ? `, ${recovery.failedPolls} failed polls` : ', never answered again';
+    const polls = recovery ? `, ${recovery.failedPolls} failed poll${recovery.failedPolls === 1 ? '' : 's'}` : ', never answered again';
     let affectsVerdicts = true;
     let detail = `${name} did not answer gameday: ${failure.error}${polls}`;
     // Only gameday's view was lost if Prometheus's record covers the interval and shows rules evaluated.

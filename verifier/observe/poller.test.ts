@@ -29,7 +29,7 @@ function rule(name: string, health: string, lastError?: string): AlertingRule {
   };
 }
 
-function harness() {
+function harness(staleAfterSeconds?: number) {
   const events: EventInput[] = [];
   const state = {
     promDown: false,
@@ -61,6 +61,7 @@ function harness() {
     },
     intervalSeconds: 0.01,
     rulesIntervalSeconds: 0.01,
+    ...(staleAfterSeconds === undefined ? {} : { staleAfterSeconds }),
     record: (event) => events.push(event),
     log: () => {},
     now: () => new Date(Date.parse('2026-11-23T02:00:00Z') + 10 * tick++),
@@ -107,6 +108,21 @@ describe('the poller', () => {
     state.amHangs = false;
     state.release();
     await poller.stop();
+  });
+
+  it('counts a server that accepts requests and never answers as unreachable, from its last answer, before any timeout', async () => {
+    // A stopped (SIGSTOP) Alertmanager: connections are accepted, nothing comes back until it continues.
+    const { state, poller, kinds } = harness(0.1);
+    await until(() => state.amCalls >= 1);
+    state.amHangs = true;
+    await until(() => kinds('observe.failed').length === 1);
+    expect(kinds('observe.failed')[0]).toMatchObject({ source: 'alertmanager', error: expect.stringMatching(/^no answer for \d+\.\d s/) });
+    expect(kinds('observe.failed')[0]).toHaveProperty('lastSuccessAt');
+    state.amHangs = false;
+    state.release();
+    await until(() => kinds('observe.recovered').length === 1);
+    await poller.stop();
+    expect(kinds('observe.recovered')[0]).toMatchObject({ source: 'alertmanager' });
   });
 
   it('journals the rules that fail to evaluate when that set changes, and nothing for a healthy start', async () => {

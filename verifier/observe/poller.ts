@@ -24,6 +24,11 @@ export interface PollerOptions {
   retries?: number;
   /** Seconds between reads of the rules' health. Default: the poll interval, at least 5 s. */
   rulesIntervalSeconds?: number;
+  /**
+   * Seconds without an answer after which a source counts as unreachable even while a request is
+   * still pending (a stopped server accepts connections and never answers). Default: 3 polls, at least 3 s.
+   */
+  staleAfterSeconds?: number;
 }
 
 export interface Poller {
@@ -36,6 +41,7 @@ export function startPoller(options: PollerOptions): Poller {
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const retries = options.retries ?? 2;
+  const staleAfterMs = (options.staleAfterSeconds ?? Math.max(3, 3 * options.intervalSeconds)) * 1000;
   let stopped = false;
   const wake = new Set<() => void>();
 
@@ -66,6 +72,20 @@ export function startPoller(options: PollerOptions): Poller {
   const health = (source: Source) => {
     let lastSuccessAt: Date | undefined;
     let failing: { at: string; polls: number } | undefined;
+    const started = now();
+    const name = source === 'prometheus' ? 'Prometheus' : 'Alertmanager';
+    const startStreak = (error: string) => {
+      const at = now().toISOString();
+      failing = { at, polls: 1 };
+      options.record({
+        kind: 'observe.failed',
+        at,
+        source,
+        error,
+        ...(lastSuccessAt ? { lastSuccessAt: lastSuccessAt.toISOString() } : {}),
+      });
+      options.log(`${name} unreachable: ${error}`);
+    };
     return {
       /** Retries only when the source was answering: a streak is confirmed, then polled once per interval. */
       attempts: () => (failing ? 0 : retries),
@@ -73,7 +93,7 @@ export function startPoller(options: PollerOptions): Poller {
         const at = now();
         if (failing) {
           options.record({ kind: 'observe.recovered', at: at.toISOString(), source, failedAt: failing.at, failedPolls: failing.polls });
-          options.log(`${source === 'prometheus' ? 'Prometheus' : 'Alertmanager'} answers again (after ${failing.polls} failed polls)`);
+          options.log(`${name} answers again (after ${failing.polls} failed polls)`);
           failing = undefined;
         }
         lastSuccessAt = at;
@@ -83,16 +103,14 @@ export function startPoller(options: PollerOptions): Poller {
           failing.polls += 1;
           return;
         }
-        const at = now().toISOString();
-        failing = { at, polls: 1 };
-        options.record({
-          kind: 'observe.failed',
-          at,
-          source,
-          error: errorMessage(error),
-          ...(lastSuccessAt ? { lastSuccessAt: lastSuccessAt.toISOString() } : {}),
-        });
-        options.log(`${source === 'prometheus' ? 'Prometheus' : 'Alertmanager'} unreachable: ${errorMessage(error)}`);
+        startStreak(errorMessage(error));
+      },
+      /** A request that hangs fails no poll until its timeout: silence this long is a failure by itself. */
+      checkSilence() {
+        if (failing || stopped) return;
+        const since = lastSuccessAt ?? started;
+        const silentMs = now().getTime() - since.getTime();
+        if (silentMs > staleAfterMs) startStreak(`no answer for ${(silentMs / 1000).toFixed(1)} s (a request is still pending)`);
       },
     };
   };
@@ -174,6 +192,10 @@ export function startPoller(options: PollerOptions): Poller {
   const loops = [
     loop(options.intervalSeconds, pollPrometheus),
     loop(options.intervalSeconds, pollAlertmanager),
+    loop(options.intervalSeconds, async () => {
+      prometheusHealth.checkSilence();
+      alertmanagerHealth.checkSilence();
+    }),
     loop(options.rulesIntervalSeconds ?? Math.max(options.intervalSeconds, 5), pollRules),
   ];
   return {
