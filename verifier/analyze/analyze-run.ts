@@ -25,6 +25,8 @@ export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
   const context: JudgeContext = {
     episodes,
     webhooks: journal.webhooks,
+    alertmanagerPolls: journal.alertmanagerPolls,
+    pollIntervalSeconds: plan.monitoring.pollIntervalSeconds,
     blindIntervals: blind,
     listening: plan.monitoring.webhookListen !== undefined,
     endOfRecord: journal.endOfRecord,

@@ -5,7 +5,7 @@
 // figures measured are still reported. Recovery, delivery and the latency's floor come along.
 
 import type { Expectation } from '../plan/types.ts';
-import type { DetectionInput, WebhookReceived } from '../run/events.ts';
+import type { AlertmanagerAlertsPolled, DetectionInput, WebhookReceived } from '../run/events.ts';
 import { blindnessFor } from './blind.ts';
 import { deliveryOf } from './delivery.ts';
 import { SAME_INSTANT_MS } from './episodes.ts';
@@ -33,6 +33,8 @@ export interface DetectionWindow {
 export interface JudgeContext {
   episodes: readonly AlertEpisode[];
   webhooks: readonly WebhookReceived[];
+  alertmanagerPolls: readonly AlertmanagerAlertsPolled[];
+  pollIntervalSeconds: number;
   blindIntervals: readonly BlindInterval[];
   /** Whether gameday listened for Alertmanager's webhooks. */
   listening: boolean;
@@ -74,8 +76,16 @@ export function judgeExpectation(
   if (firingAt !== null && firingAfterSeconds !== null && firingAt <= window.deadline) {
     measured = firingAfterSeconds <= expectation.withinSeconds ? 'detected' : 'late';
   }
-  const inconclusive = inconclusiveReasons(expectation, window, context, rule, measured, firingAt, preExisting);
+  const delivered = firingAt === null || !detecting ? null : promptDelivery(detecting, firingAt, notification, context, rule);
+  const inconclusive = inconclusiveReasons(expectation, window, context, rule, measured, firingAt, preExisting, delivered);
   const verdict: Verdict = inconclusive.length > 0 ? 'inconclusive' : measured;
+  if (delivered !== null && firingAt !== null) {
+    const span = { from: Math.min(window.origin, firingAt), to: Math.max(window.origin, firingAt) };
+    const vouched = blindnessFor(context.blindIntervals, expectation, rule.readsTrace, span).filter(
+      (interval) => interval.cause === 'alertmanager-unreachable' || interval.cause === 'watchdog-missing',
+    );
+    for (const interval of vouched) notes.push(`${interval.detail}, but this alert got through at once (${delivered}): not blind for it`);
+  }
   if (inconclusive.length > 0) {
     const figures = measured === 'missed' ? 'no firing by the deadline' : `the alert fired after ${firingAfterSeconds} s`;
     notes.push(
@@ -151,10 +161,17 @@ function inconclusiveReasons(
   measured: Verdict,
   firingAt: EpochMs | null,
   preExisting: readonly AlertEpisode[],
+  delivered: string | null,
 ): InconclusiveReason[] {
   const decidedAt = measured === 'missed' || firingAt === null ? window.deadline : firingAt;
   const span = { from: Math.min(window.origin, decidedAt), to: Math.max(window.origin, decidedAt) };
-  const reasons: InconclusiveReason[] = blindnessFor(context.blindIntervals, expectation, rule.readsTrace, span).map((interval) => ({
+  // The Alertmanager leg is what the watchdog and gameday's view of Alertmanager vouch for; an
+  // alert seen arriving there at once needs no voucher (the watchdog may only be awaiting a resend).
+  const alertmanagerLeg = new Set(['alertmanager-unreachable', 'watchdog-missing']);
+  const blind = blindnessFor(context.blindIntervals, expectation, rule.readsTrace, span).filter(
+    (interval) => delivered === null || !alertmanagerLeg.has(interval.cause),
+  );
+  const reasons: InconclusiveReason[] = blind.map((interval) => ({
     cause: interval.cause,
     from: interval.from,
     to: interval.to,
@@ -175,6 +192,33 @@ function inconclusiveReasons(
     }
   }
   return reasons;
+}
+
+/**
+ * Proof that this firing got through to Alertmanager at once: seen in an Alertmanager poll within
+ * a poll interval (plus slack) of firing, or notified within group_wait. Null without proof.
+ */
+function promptDelivery(
+  episode: AlertEpisode,
+  firingAt: EpochMs,
+  notifiedAt: EpochMs | null,
+  context: JudgeContext,
+  rule: RuleFacts,
+): string | null {
+  const slackMs = 2000;
+  const groupWait = rule.input?.groupWaitSeconds ?? null;
+  if (notifiedAt !== null && groupWait !== null && notifiedAt - firingAt <= groupWait * 1000 + slackMs) {
+    return `notified ${secondsBetween(firingAt, notifiedAt)} s after firing`;
+  }
+  const seen = context.alertmanagerPolls.find((poll) =>
+    poll.alerts.some(
+      (alert) => sameAlert(episode.labels, alert.labels) && Math.abs(parseInstant(alert.startsAt) - firingAt) <= SAME_INSTANT_MS,
+    ),
+  );
+  if (seen && parseInstant(seen.at) - firingAt <= context.pollIntervalSeconds * 1000 + slackMs) {
+    return `in Alertmanager ${secondsBetween(firingAt, parseInstant(seen.at))} s after firing`;
+  }
+  return null;
 }
 
 /** A fault that was never in place: nothing to measure, but the runbook is still worth a link. */

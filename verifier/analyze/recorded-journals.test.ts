@@ -19,7 +19,45 @@ interface RecordedJournal {
 }
 
 const journals: RecordedJournal[] = [
-  // Hand-built (testing/demo-journal.ts), not recorded: it keeps this table exercised until real runs land.
+  // Recorded by test/blind-pipeline.int.test.ts: gameday cut off from Prometheus (through a
+  // multi-tenant proxy) for the whole of the first alert, Alertmanager stopped during the second.
+  {
+    file: 'blind-pipeline-polls-cut-alertmanager-stopped.journal.jsonl',
+    verdicts: {
+      'replicas-cut/ReplicasDown': 'detected',
+      'cache-broken/CacheErrors': 'inconclusive',
+    },
+  },
+  // Recorded by test/episodes-and-noise.int.test.ts: CacheErrors fires twice for two faults,
+  // ReplicasDown already fires when replicas-again starts, TraceSuccessAbsent fires for no
+  // expectation, and ReplicasDownBroken's rule fails to evaluate.
+  {
+    file: 'episodes-twice-pre-existing-noise-broken-rule.journal.jsonl',
+    verdicts: {
+      'cache-broken-1/CacheErrors': 'detected',
+      'cache-broken-2/CacheErrors': 'detected',
+      'replicas-cut/ReplicasDown': 'detected',
+      'replicas-cut/ReplicasDownBroken': 'inconclusive',
+      'replicas-again/ReplicasDown': 'inconclusive',
+      'queue-host-unreachable/QueueUnreachable': 'detected',
+    },
+  },
+  // The whole demo, recorded before preflight waited for the watchdog: it reached Alertmanager a
+  // minute late (dropped before discovery, then resent), while every fault's alert got through at once.
+  {
+    file: 'demo-watchdog-awaiting-resend.journal.jsonl',
+    verdicts: {
+      'api-instances-killed/ApiInstancesDown': 'detected',
+      'api-instances-killed/TraceSuccessAbsent': 'detected',
+      'replicas-cut/ReplicasDown': 'detected',
+      'cache-broken/CacheErrors': 'detected',
+      'queue-host-unreachable/QueueUnreachable': 'detected',
+      'queue-host-unreachable/TraceSuccessAbsent': 'detected',
+      'capacity-typo/HighErrorRate': 'detected',
+      'replication-never-started/TraceSuccessAbsent': 'detected',
+    },
+  },
+  // Hand-built (testing/demo-journal.ts), not recorded: the situations recordings have not shown yet.
   {
     file: 'synthetic-demo.journal.jsonl',
     verdicts: {
@@ -81,6 +119,26 @@ describe.each(journals)('$file', ({ file, verdicts }) => {
       if (fault.injectedAt === null || expectation.firingAt === null) continue;
       expect(expectation.pendingAt ?? expectation.firingAt).toBeGreaterThanOrEqual(fault.injectedAt);
     }
+  });
+
+  it('gives reasons for every inconclusive verdict and for no other', () => {
+    for (const { fault, expectation } of expectations) {
+      const where = `${fault.name}/${expectation.alert}`;
+      if (expectation.verdict === 'inconclusive') expect(expectation.inconclusive.length, where).toBeGreaterThan(0);
+      else expect(expectation.inconclusive, where).toEqual([]);
+    }
+  });
+
+  it('times recovery from the revert, and blind intervals forwards', () => {
+    for (const { fault, expectation } of expectations) {
+      const { recovery } = expectation;
+      if (recovery.resolvedAfterRevertSeconds !== null && recovery.resolvedAt !== null && fault.revertedAt !== null) {
+        expect(recovery.resolvedAfterRevertSeconds).toBeCloseTo((recovery.resolvedAt - fault.revertedAt) / 1000, 3);
+        expect(recovery.status).toBe(recovery.resolvedAfterRevertSeconds < 0 ? 'resolved-before-revert' : 'resolved');
+      }
+      if (expectation.firingAt === null) expect(expectation.delivery.status, `${fault.name}/${expectation.alert}`).not.toBe('on-time');
+    }
+    for (const interval of analysis.blindIntervals) expect(interval.to ?? Infinity).toBeGreaterThanOrEqual(interval.from);
   });
 
   it('renders a report.json that fits the schema, a markdown page and a console table', () => {

@@ -135,6 +135,21 @@ describe('blind intervals and the inconclusive verdict', () => {
     expect(primaryDown.verdict).toBe('inconclusive');
   });
 
+  it('does not blind an alert seen arriving in Alertmanager at once while the watchdog was missing (awaiting its resend)', () => {
+    const j = detectedRun((b) =>
+      b
+        .alertmanagerPoll(10, [], { watchdog: false })
+        .alertmanagerPoll(76, [{ labels: primary, startsAt: 75 }], { watchdog: false })
+        .alertmanagerPoll(150, []),
+    );
+    const { analysis, primaryDown, traceAbsent } = analyze(j);
+    expect(analysis.blindIntervals).toEqual([expect.objectContaining({ cause: 'watchdog-missing', from: T0 + 10_000, to: T0 + 150_000 })]);
+    expect(primaryDown.verdict).toBe('detected');
+    expect(primaryDown.notes.join('\n')).toMatch(/but this alert got through at once \(in Alertmanager 1 s after firing\)/);
+    // TraceSuccessAbsent fired at 215, after the watchdog was back: not affected either way.
+    expect(traceAbsent.verdict).toBe('detected');
+  });
+
   it("blinds only the failing rule's expectations", () => {
     const j = detectedRun((b) =>
       b.rulesHealth(205, [{ name: 'TraceSuccessAbsent', lastError: 'vector cannot contain metrics with the same labelset' }]),
