@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeRun } from '../analyze/index.ts';
 import { demoJournal } from '../analyze/testing/demo-journal.ts';
-import { expectAlert, faultSpec, JournalBuilder, testPlan } from '../analyze/testing/journal-builder.ts';
+import { expectAlert, faultSpec, JournalBuilder, parseJournal, testPlan } from '../analyze/testing/journal-builder.ts';
 import { toConsoleTable } from './console-table.ts';
 import { toReportJson } from './report-json.ts';
 
@@ -43,5 +44,13 @@ describe('toConsoleTable', () => {
       kill-primary / PrimaryDown: notification suppressed by grouping
       "
     `);
+  });
+
+  it('names what made a verdict inconclusive and the blind intervals (a recorded run)', () => {
+    const file = new URL('../analyze/fixtures/blind-pipeline-polls-cut-alertmanager-stopped.journal.jsonl', import.meta.url);
+    const table = toConsoleTable(toReportJson(analyzeRun(parseJournal(readFileSync(file, 'utf8')))));
+    expect(table).toMatch(/^cache-broken\s+CacheErrors\s+15 s\s+[\d.]+ s\s+[\d.]+ s\s+[\d.]+ s\s+INCONCLUSIVE$/m);
+    expect(table).toContain('cache-broken / CacheErrors: inconclusive (alertmanager-unreachable)');
+    expect(table).toMatch(/^blind intervals: alertmanager-unreachable from \d\d:\d\d:\d\dZ for 15\.\d+ s$/m);
   });
 });

@@ -57,8 +57,9 @@ export function toConsoleTable(report: ReportJson): string {
   }
   const blind = report.blindIntervals.filter((interval) => interval.affectsVerdicts);
   if (blind.length > 0) {
+    const span = (interval: (typeof blind)[number]) => (interval.seconds === null ? 'to the end' : `for ${interval.seconds} s`);
     extras.push(
-      `blind intervals: ${blind.map((interval) => `${interval.cause} ${interval.from.slice(11, 19)}Z +${interval.seconds ?? '?'}s`).join(', ')}`,
+      `blind intervals: ${blind.map((interval) => `${interval.cause} from ${interval.from.slice(11, 19)}Z ${span(interval)}`).join(', ')}`,
     );
   }
   if (report.clock && Math.abs(report.clock.offsetMs) >= 100) {
