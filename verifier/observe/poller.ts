@@ -26,7 +26,8 @@ export interface PollerOptions {
   rulesIntervalSeconds?: number;
   /**
    * Seconds without an answer after which a source counts as unreachable even while a request is
-   * still pending (a stopped server accepts connections and never answers). Default: 3 polls, at least 3 s.
+   * still pending (a stopped server accepts connections and never answers). Default: 3 polls, at least
+   * 5 s (a busy machine answers slowly; the blind interval starts at the last answer either way).
    */
   staleAfterSeconds?: number;
 }
@@ -41,7 +42,7 @@ export function startPoller(options: PollerOptions): Poller {
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const retries = options.retries ?? 2;
-  const staleAfterMs = (options.staleAfterSeconds ?? Math.max(3, 3 * options.intervalSeconds)) * 1000;
+  const staleAfterMs = (options.staleAfterSeconds ?? Math.max(5, 3 * options.intervalSeconds)) * 1000;
   let stopped = false;
   const wake = new Set<() => void>();
 
