@@ -152,6 +152,7 @@ export function judgeExpectation(
  * Why the verdict cannot be trusted: the pipeline was blind between the origin and the moment
  * the verdict was decided (the firing; the deadline for a miss), or the alert was already active
  * at injection and still active when the target passed, so no new episode could have started.
+ * Blindness that could only have delayed a firing does not undo a detection in time.
  */
 function inconclusiveReasons(
   expectation: Expectation,
@@ -168,8 +169,13 @@ function inconclusiveReasons(
   // The Alertmanager leg is what the watchdog and gameday's view of Alertmanager vouch for; an
   // alert seen arriving there at once needs no voucher (the watchdog may only be awaiting a resend).
   const alertmanagerLeg = new Set(['alertmanager-unreachable', 'watchdog-missing']);
+  // Prometheus evaluating late or not at all can only delay a firing: an alert that fired in time
+  // despite it was detected in time. A stale trace is another matter: an absence alert on the
+  // trace fires when the trace stops, fault or no fault.
+  const onlyDelays = new Set(['prometheus-unreachable', 'rules-not-evaluated', 'rule-unhealthy']);
   const blind = blindnessFor(context.blindIntervals, expectation, rule.readsTrace, span).filter(
-    (interval) => delivered === null || !alertmanagerLeg.has(interval.cause),
+    (interval) =>
+      (delivered === null || !alertmanagerLeg.has(interval.cause)) && !(measured === 'detected' && onlyDelays.has(interval.cause)),
   );
   const reasons: InconclusiveReason[] = blind.map((interval) => ({
     cause: interval.cause,

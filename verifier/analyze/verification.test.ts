@@ -124,8 +124,17 @@ describe('blind intervals and the inconclusive verdict', () => {
     expect(analysis.blindIntervals).toEqual([
       expect.objectContaining({ cause: 'rules-not-evaluated', from: T0 + 40_000, to: T0 + 100_000, affectsVerdicts: true }),
     ]);
-    expect(primaryDown.verdict).toBe('inconclusive');
+    // A stall can only have delayed the firing: PrimaryDown fired in time all the same.
+    expect(primaryDown.verdict).toBe('detected');
     expect(traceAbsent.verdict).toBe('detected');
+    // A miss during the stall, though, could be the stall's doing.
+    const missed = analyze(
+      journal()
+        .alertEpisode({ labels: { alertname: 'Watchdog', severity: 'none' }, firing: -30, last: 40 })
+        .alertEpisode({ labels: { alertname: 'Watchdog', severity: 'none' }, firing: 100, last: 400 }),
+    );
+    expect(missed.primaryDown.verdict).toBe('inconclusive');
+    expect(missed.primaryDown.inconclusive.map((reason) => reason.cause)).toEqual(['rules-not-evaluated']);
   });
 
   it('sees the watchdog missing from Alertmanager as blind, until it is back', () => {
@@ -157,8 +166,17 @@ describe('blind intervals and the inconclusive verdict', () => {
     const { analysis, primaryDown, traceAbsent } = analyze(j);
     expect(analysis.blindIntervals).toEqual([expect.objectContaining({ cause: 'rule-unhealthy', alert: 'TraceSuccessAbsent', to: null })]);
     expect(primaryDown.verdict).toBe('detected');
-    expect(traceAbsent.verdict).toBe('inconclusive');
-    expect(traceAbsent.inconclusive[0]?.detail).toMatch(/vector cannot contain metrics with the same labelset/);
+    // It fired in time all the same: a failing evaluation can only have delayed it.
+    expect(traceAbsent.verdict).toBe('detected');
+    // Without a firing, the failing rule is why nothing can be said.
+    const silent = analyze(
+      journal()
+        .injected('replication', 200)
+        .reverted('replication', 260)
+        .rulesHealth(205, [{ name: 'TraceSuccessAbsent', lastError: 'vector cannot contain metrics with the same labelset' }]),
+    );
+    expect(silent.traceAbsent.verdict).toBe('inconclusive');
+    expect(silent.traceAbsent.inconclusive[0]?.detail).toMatch(/vector cannot contain metrics with the same labelset/);
   });
 
   it("blinds expectations on trace series when the trace's series did not reach Prometheus, and only those", () => {
