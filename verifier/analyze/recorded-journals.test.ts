@@ -42,6 +42,21 @@ const journals: RecordedJournal[] = [
       'queue-host-unreachable/QueueUnreachable': 'detected',
     },
   },
+  // The whole demo (examples/demo/plan.yaml, ports shifted), every journal event of this version.
+  {
+    file: 'demo-all-detected-grouping-delay.journal.jsonl',
+    verdicts: {
+      'api-instances-killed/ApiInstancesDown': 'detected',
+      'api-instances-killed/TraceSuccessAbsent': 'detected',
+      'replicas-cut/ReplicasDown': 'detected',
+      'cache-broken/CacheErrors': 'detected',
+      'queue-host-unreachable/QueueUnreachable': 'detected',
+      'queue-host-unreachable/TraceSuccessAbsent': 'detected',
+      'capacity-typo/HighErrorRate': 'detected',
+      'capacity-typo/TraceSuccessAbsent': 'detected',
+      'replication-never-started/TraceSuccessAbsent': 'detected',
+    },
+  },
   // The whole demo, recorded before preflight waited for the watchdog: it reached Alertmanager a
   // minute late (dropped before discovery, then resent), while every fault's alert got through at once.
   {
@@ -150,5 +165,28 @@ describe.each(journals)('$file', ({ file, verdicts }) => {
       expect(markdown).toContain(fault.name);
       expect(table).toContain(fault.name);
     }
+  });
+});
+
+describe('what the recordings show', () => {
+  it('a notification Alertmanager grouping held back is put down to grouping, not to the rule', () => {
+    // TraceSuccessAbsent fired before the window (no trace yet) and resolved: its aggregation group
+    // still existed when the first fault fired it again, so the webhook waited for the group's tick.
+    const fault = load('demo-all-detected-grouping-delay.journal.jsonl').faults.find((f) => f.name === 'api-instances-killed');
+    const absent = fault?.expectations.find((e) => e.alert === 'TraceSuccessAbsent');
+    expect(absent?.verdict).toBe('detected');
+    expect(absent?.delivery).toMatchObject({ status: 'delayed-by-grouping', groupWaitSeconds: 1, groupIntervalSeconds: 5 });
+    expect(absent?.delivery.afterFiringSeconds).toBeGreaterThan(2.5);
+  });
+
+  it('every figure of a recorded demo comes from an exact source, and the clock was read', () => {
+    const analysis = load('demo-all-detected-grouping-delay.journal.jsonl');
+    expect(analysis.clock).toMatchObject({ samples: 10 });
+    for (const expectation of analysis.faults.flatMap((fault) => fault.expectations)) {
+      expect(expectation.sources.pending).toBe('ALERTS');
+      expect(['ALERTS', 'alertmanager-api']).toContain(expectation.sources.firing);
+      expect(expectation.timing?.floorSeconds).not.toBeNull();
+    }
+    expect(analysis.blindIntervals).toEqual([]);
   });
 });
