@@ -190,3 +190,31 @@ describe('bursts', () => {
     expect(bursts[0]?.requestedRate).toBe(2000);
   });
 });
+
+describe('impact of faults close together', () => {
+  // Grace 60 s: the first fault's revert + grace (100 s) reaches past the second injection (70 s).
+  const plan = testPlan({
+    faults: [
+      faultSpec('first', { expect: [expectAlert('A', 30)] }),
+      faultSpec('second', { expect: [expectAlert('B', 30)] }),
+    ],
+  });
+  const journal = new JournalBuilder(plan)
+    .windowStarted(0)
+    .injected('first', 10)
+    .reverted('first', 40)
+    .injected('second', 70)
+    .reverted('second', 100)
+    // The trace fails while each fault is in place: 10–40 s and 70–100 s.
+    .trace(0, 160, (second) => (second >= 10 && second < 40) || (second >= 70 && second < 100))
+    .runEnded(170);
+
+  it("counts the next fault's failures for the next fault only", () => {
+    const [first, second] = analyzeRun(journal.build()).faults;
+    expect(first?.impact?.failedRequests).toBe(30);
+    expect(s(first?.impact?.to)).toBe(70);
+    expect(first?.impact?.timeToRestoreSeconds).toBeLessThan(1);
+    expect(second?.impact?.failedRequests).toBe(30);
+    expect(second?.impact?.timeToRestoreSeconds).toBeLessThan(1);
+  });
+});

@@ -129,9 +129,24 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
     measuredFromBurst: origin.burst,
     deadline,
     expectations: fault.expect.map((expectation) => judgeExpectation(expectation, window, context, ruleFacts(journal, expectation))),
-    impact: faultImpact(journal.traceSamples, { from: injectedAt, to: deadline }, revertedAt),
+    impact: faultImpact(journal.traceSamples, { from: injectedAt, to: impactEnd(fault, revertedAt, deadline, journal) }, revertedAt),
     notes,
   };
+}
+
+/**
+ * Trace failures after the revert count for this fault only until another fault goes in: the
+ * grace after one fault is often the start of the next, whose failures are not this one's.
+ */
+function impactEnd(fault: FaultSpec, revertedAt: EpochMs | null, deadline: EpochMs, journal: JournalIndex): EpochMs {
+  if (revertedAt === null) return deadline;
+  let end = deadline;
+  for (const [name, events] of journal.faults) {
+    if (name === fault.name || !events.injected) continue;
+    const other = parseInstant(events.injected.at);
+    if (other >= revertedAt && other < end) end = other;
+  }
+  return end;
 }
 
 /** A fault only a burst exposes is measured from the burst's start, if that is later. */

@@ -69,7 +69,7 @@ describe('toMarkdown', () => {
       | --- | ---: | ---: | --- | ---: | --- | ---: |
       | kill-primary | 180 | 121 | 02:01:02Z | 121 s | 02:03:03Z | 3.15 s |
       | cut-replica | 119 | 0 | — | 0 s | — | — |
-      | break-cache | 120 | 0 | — | 0 s | — | — |
+      | break-cache | 90 | 0 | — | 0 s | — | — |
       | pool-typo | 160 | 16 | 02:08:01Z | 16 s | 02:08:17Z | 0 s |
 
       Whole window: 600 requests, 137 failed, 77.2 % success.
