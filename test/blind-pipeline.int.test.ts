@@ -205,6 +205,10 @@ describe('a game day with blind spots, through a multi-tenant proxy', () => {
     // No /-/ready under the prefix (404): readiness came from the build info and the status.
     expect(reads.some((request) => request.path === '/prometheus/api/v1/status/buildinfo' && request.status === 200)).toBe(true);
     expect(reads.some((request) => request.path === '/alertmanager/api/v2/status' && request.status === 200)).toBe(true);
+    // k6's remote write goes through the same door, with the same tenant and token.
+    const writes = proxy.requests.filter((request) => request.path === '/prometheus/api/v1/write');
+    expect(writes.length).toBeGreaterThan(10);
+    expect(writes.filter((request) => request.status === 401)).toEqual([]);
     for (const file of ['journal.jsonl', 'report.json', 'report.md']) {
       expect(await readFile(join(outcome.runDir, file), 'utf8')).not.toContain(token);
     }

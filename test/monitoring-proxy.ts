@@ -48,12 +48,12 @@ export async function startMonitoringProxy(options: ProxyOptions): Promise<Monit
     };
     if (!match) return answer(404, 'no such backend');
     const [, backend, rest = '/'] = match;
-    // k6's remote write carries no tenant headers: it writes straight through.
+    // k6's remote write must carry the tenant and the token too; only the cut spares it.
     const isWrite = backend === 'prometheus' && rest === '/api/v1/write';
+    if (rest === '/-/ready') return answer(404, '404 page not found');
+    if (entry.orgId !== options.orgId) return answer(401, 'no org id');
+    if (entry.authorization !== `Bearer ${options.token}`) return answer(401, 'bad token');
     if (!isWrite) {
-      if (rest === '/-/ready') return answer(404, '404 page not found');
-      if (entry.orgId !== options.orgId) return answer(401, 'no org id');
-      if (entry.authorization !== `Bearer ${options.token}`) return answer(401, 'bad token');
       if (backend === 'prometheus' && Date.now() < cutUntil) {
         entry.status = -1;
         request.socket.destroy();

@@ -15,17 +15,27 @@ import {
 } from '../load/index.ts';
 import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
 
-export function createK6Runner(options: { k6Path: string }): LoadRunner {
+export interface K6RunnerOptions {
+  k6Path: string;
+  /** Headers Prometheus wants on every request (credentials, tenant): k6's remote write needs them too. */
+  remoteWriteHeaders?: Record<string, string>;
+}
+
+export function createK6Runner(options: K6RunnerOptions): LoadRunner {
+  // One variable per header, so values with commas or colons survive (K6_PROMETHEUS_RW_HTTP_HEADERS would split them).
+  const env = Object.fromEntries(
+    Object.entries(options.remoteWriteHeaders ?? {}).map(([name, value]) => [`K6_PROMETHEUS_RW_HEADERS_${name}`, value]),
+  );
   return {
     async startTrace(spec) {
-      const process = await startTrace({ k6Path: options.k6Path, ...spec });
+      const process = await startTrace({ k6Path: options.k6Path, env, ...spec });
       return handleFor(process, traceVusDefault, async () => {
         const { samples, latencies } = await readTraceResults(process.resultFile);
         return { traceSamples: samples, traceLatencies: latencies };
       });
     },
     async startBurst(spec) {
-      const process = await startBurst({ k6Path: options.k6Path, ...spec });
+      const process = await startBurst({ k6Path: options.k6Path, env, ...spec });
       return handleFor(process, spec.vus ?? burstVus(spec.rate), async () => ({
         result: await readBurstResult(process.resultFile, spec.rate, spec.durationSeconds),
       }));
