@@ -60,9 +60,10 @@ export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBe
   try {
     const targetUrl = options.targetUrl ?? (target as DemoTarget).url;
     const burst = async (name: string, durationSeconds: number): Promise<BurstRun> => {
-      let k6: K6Process | undefined;
-      const sampler = startCpuSampler({ k6: () => k6?.pid, targetRoot: target?.pid ?? -1 }, cpus().length);
-      k6 = await startBurst({
+      // The sampler starts before k6 does, so it reads the process through this holder.
+      const running: { k6?: K6Process } = {};
+      const sampler = startCpuSampler({ k6: () => running.k6?.pid, targetRoot: target?.pid ?? -1 }, cpus().length);
+      const k6 = await startBurst({
         k6Path: options.k6Path,
         script: burstScript,
         baseUrl: targetUrl,
@@ -72,6 +73,7 @@ export async function runBurstBench(options: BurstBenchOptions): Promise<BurstBe
         runDir: options.runDir,
         name,
       });
+      running.k6 = k6;
       let cpu: CpuSummary;
       try {
         await k6.done;

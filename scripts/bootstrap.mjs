@@ -18,11 +18,20 @@ const stampFile = join(root, 'node_modules', '.gameday-lock-sha256');
 // command relays Ctrl-C to its child and SIGKILLs it when the child does not confirm within
 // 30 ms, which on a busy machine would kill gameday before it reverts its faults.
 const typescript = (file) => [process.execPath, '--import', 'tsx', file];
+const bin = (name, ...rest) => [join(root, 'node_modules', '.bin', name), ...rest];
+// Each entry is a list of steps run one after the other; the last one gets the extra arguments.
 const entries = {
-  demo: typescript('examples/demo/run-demo.ts'),
-  test: [join(root, 'node_modules', '.bin', 'vitest'), 'run'],
-  bench: typescript('bench/index.ts'),
-  gameday: typescript('verifier/cli.ts'),
+  demo: [typescript('examples/demo/run-demo.ts')],
+  // Types, lint and format are checked first: they take seconds, the integration tests minutes.
+  test: [
+    bin('tsc', '-p', 'tsconfig.json'),
+    bin('tsc', '-p', 'tsconfig.k6.json'),
+    bin('eslint', '.'),
+    bin('prettier', '--check', '--log-level=warn', '.'),
+    bin('vitest', 'run'),
+  ],
+  bench: [typescript('bench/index.ts')],
+  gameday: [typescript('verifier/cli.ts')],
 };
 
 const [what, ...args] = process.argv.slice(2);
@@ -33,19 +42,38 @@ if (!entry) {
 }
 
 ensureNodeModules();
-const [bin, ...binArgs] = entry;
-const child = spawn(bin, [...binArgs, ...args], { cwd: root, stdio: 'inherit' });
-// Stay alive until the child has reverted its faults and exited. Ctrl-C at a terminal reaches the
-// child directly (same process group), so only forward SIGINT when it did not come from a terminal.
-process.on('SIGINT', () => process.stdin.isTTY || child.kill('SIGINT'));
-for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-child.on('error', (error) => {
-  process.stderr.write(`gameday: could not start ${bin}: ${error.message}\n`);
-  process.exitCode = 2;
-});
-child.on('exit', (code, signal) => {
-  process.exitCode = code ?? (signal ? 128 + (constants.signals[signal] ?? 1) : 1);
-});
+for (const [index, step] of entry.entries()) {
+  const last = index === entry.length - 1;
+  const code = await run(last ? [...step, ...args] : step);
+  if (code !== 0 || last) {
+    process.exitCode = code;
+    break;
+  }
+}
+
+/** Runs one step; resolves with its exit code. Signals are passed on; the step decides how to end. */
+function run([command, ...commandArgs]) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit' });
+  // Stay alive until the child has reverted its faults and exited. Ctrl-C at a terminal reaches the
+  // child directly (same process group), so only forward SIGINT when it did not come from a terminal.
+  const onInt = () => process.stdin.isTTY || child.kill('SIGINT');
+  const onOther = (signal) => child.kill(signal);
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onOther);
+  process.on('SIGHUP', onOther);
+  return new Promise((resolve) => {
+    child.on('error', (error) => {
+      process.stderr.write(`gameday: could not start ${command}: ${error.message}\n`);
+      resolve(2);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onOther);
+      process.off('SIGHUP', onOther);
+      resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 1) : 1));
+    });
+  });
+}
 
 function ensureNodeModules() {
   const lock = readFileSync(join(root, 'package-lock.json'));

@@ -160,9 +160,7 @@ function explain(error: unknown): number {
   }
   if (error instanceof RevertError) {
     const bar = '!'.repeat(78);
-    process.stderr.write(
-      `\n${bar}\ngameday: FAULTS MAY STILL BE IN PLACE: ${error.faults.join(', ')}\n${error.message}\n${bar}\n`,
-    );
+    process.stderr.write(`\n${bar}\ngameday: FAULTS MAY STILL BE IN PLACE: ${error.faults.join(', ')}\n${error.message}\n${bar}\n`);
     return EXIT.revertFailed;
   }
   if (error instanceof UsageError || error instanceof PreflightError || error instanceof ToolchainError) {

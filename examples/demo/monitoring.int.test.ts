@@ -63,7 +63,15 @@ describe('demo monitoring config', () => {
   it('routes every alert to the gameday webhook receiver', async () => {
     const result = await run(
       amtool,
-      ['config', 'routes', 'test', '--config.file=alertmanager.yml', '--verify.receivers=gameday', 'alertname=TraceSuccessAbsent', 'severity=page'],
+      [
+        'config',
+        'routes',
+        'test',
+        '--config.file=alertmanager.yml',
+        '--verify.receivers=gameday',
+        'alertname=TraceSuccessAbsent',
+        'severity=page',
+      ],
       demoDir,
     );
     expect(result.stdout.trim()).toBe('gameday');
@@ -88,7 +96,10 @@ describe('demo monitoring config', () => {
   });
 
   it('fails the rule and config checks on a syntax error', async () => {
-    await writeFile(join(broken, 'rules.yml'), (await readFile(join(demoDir, 'rules.yml'), 'utf8')).replace('expr: vector(1)', 'expr: vector(1'));
+    await writeFile(
+      join(broken, 'rules.yml'),
+      (await readFile(join(demoDir, 'rules.yml'), 'utf8')).replace('expr: vector(1)', 'expr: vector(1'),
+    );
     const rules = await run(promtool, ['check', 'rules', 'rules.yml'], broken);
     expect(rules.code).not.toBe(0);
     expect(rules.output).toMatch(/unclosed left parenthesis|parse error/);
@@ -97,7 +108,10 @@ describe('demo monitoring config', () => {
   });
 
   it('fails the Alertmanager check on a broken config', async () => {
-    await writeFile(join(broken, 'alertmanager.yml'), (await readFile(join(demoDir, 'alertmanager.yml'), 'utf8')).replace('receiver: gameday', 'receiver: nobody'));
+    await writeFile(
+      join(broken, 'alertmanager.yml'),
+      (await readFile(join(demoDir, 'alertmanager.yml'), 'utf8')).replace('receiver: gameday', 'receiver: nobody'),
+    );
     const result = await run(amtool, ['check-config', 'alertmanager.yml'], broken);
     expect(result.output).toContain('undefined receiver "nobody"');
     expect(result.code).not.toBe(0);

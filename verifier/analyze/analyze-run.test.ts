@@ -194,10 +194,7 @@ describe('bursts', () => {
 describe('impact of faults close together', () => {
   // Grace 60 s: the first fault's revert + grace (100 s) reaches past the second injection (70 s).
   const plan = testPlan({
-    faults: [
-      faultSpec('first', { expect: [expectAlert('A', 30)] }),
-      faultSpec('second', { expect: [expectAlert('B', 30)] }),
-    ],
+    faults: [faultSpec('first', { expect: [expectAlert('A', 30)] }), faultSpec('second', { expect: [expectAlert('B', 30)] })],
   });
   const journal = new JournalBuilder(plan)
     .windowStarted(0)

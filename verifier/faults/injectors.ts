@@ -77,7 +77,9 @@ function runExec(injector: ExecInjector, context: InjectorContext): Promise<stri
     child.stderr?.on('data', collect);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new InjectorError(`${what} did not finish within ${injector.timeoutSeconds}s and was killed. Output: ${output.trim() || '(none)'}`));
+      reject(
+        new InjectorError(`${what} did not finish within ${injector.timeoutSeconds}s and was killed. Output: ${output.trim() || '(none)'}`),
+      );
     }, injector.timeoutSeconds * 1000);
     child.once('error', (error) => {
       clearTimeout(timer);

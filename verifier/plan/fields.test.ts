@@ -84,7 +84,10 @@ describe('schema, field maps and loaded plan agree', () => {
       for (const key of Object.keys(yaml)) seen.add(`${object}.${key}`);
     });
     const all = objects.flatMap(([name, properties]) => Object.keys(properties).map((key) => `${name}.${key}`));
-    expect(all.filter((property) => !seen.has(property)), 'properties full.yaml does not set').toEqual([]);
+    expect(
+      all.filter((property) => !seen.has(property)),
+      'properties full.yaml does not set',
+    ).toEqual([]);
   });
 
   test('loading fills exactly the mapped field of every YAML key, and nothing unmapped', async () => {

@@ -129,15 +129,12 @@ describe('valid plans', () => {
     expect(plan.trace.script).toBe('/opt/gameday/traces/trace.ts');
   });
 
-  test.each([
-    ['http://localhost:18080'],
-    ['http://127.0.0.1:18080'],
-    ['http://127.8.9.10'],
-    ['http://[::1]:18080'],
-    ['https://LOCALHOST'],
-  ])('load to loopback %s needs no allowedTargets', (target) => {
-    expect(parsePlan(minimal(target), 'plan.yaml').target.baseUrl).toBe(target);
-  });
+  test.each([['http://localhost:18080'], ['http://127.0.0.1:18080'], ['http://127.8.9.10'], ['http://[::1]:18080'], ['https://LOCALHOST']])(
+    'load to loopback %s needs no allowedTargets',
+    (target) => {
+      expect(parsePlan(minimal(target), 'plan.yaml').target.baseUrl).toBe(target);
+    },
+  );
 
   test('load beyond loopback is allowed when allowedTargets names the host', () => {
     const plan = parsePlan(minimal('https://API.staging.internal/v1', 'allowedTargets: [api.staging.internal]'), 'plan.yaml');
@@ -145,7 +142,9 @@ describe('valid plans', () => {
   });
 
   test('anchors and aliases may share an injector between faults', () => {
-    const text = minimal().replace('inject: { exec: { command: [bash, x.sh] } }', 'inject: &kill { exec: { command: [bash, x.sh] } }').replace('revert: none', 'revert: *kill');
+    const text = minimal()
+      .replace('inject: { exec: { command: [bash, x.sh] } }', 'inject: &kill { exec: { command: [bash, x.sh] } }')
+      .replace('revert: none', 'revert: *kill');
     expect(parsePlan(text, 'plan.yaml').faults[0]?.revert).toMatchObject({ kind: 'exec', command: ['bash', 'x.sh'] });
   });
 
@@ -212,7 +211,9 @@ describe('PlanError', () => {
   });
 
   test('diagnostics come in file order', () => {
-    const error = thrownBy(() => parsePlan(minimal().replace('within: 15s', 'within: 15').replace('version: 1', 'version: 9'), 'plan.yaml'));
+    const error = thrownBy(() =>
+      parsePlan(minimal().replace('within: 15s', 'within: 15').replace('version: 1', 'version: 9'), 'plan.yaml'),
+    );
     const lines = error.diagnostics.map((diagnostic) => diagnostic.line);
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
     expect(error.diagnostics.map((diagnostic) => diagnostic.path)).toEqual(['version', 'faults[0].expect[0].within']);

@@ -55,7 +55,9 @@ export function parsePlan(text: string, file: string, options: ParseOptions = {}
 
   const nul = text.indexOf('\0');
   if (nul >= 0) {
-    throw new PlanError(file, [at(positionAt(text, nul), '', 'this is a binary file (it contains NUL bytes), not a YAML plan', 'give the path of a .yaml plan')]);
+    throw new PlanError(file, [
+      at(positionAt(text, nul), '', 'this is a binary file (it contains NUL bytes), not a YAML plan', 'give the path of a .yaml plan'),
+    ]);
   }
 
   const lines = new LineCounter();
@@ -69,7 +71,9 @@ export function parsePlan(text: string, file: string, options: ParseOptions = {}
     data = document.toJS();
   } catch (error) {
     // Aliases can expand without bound ("billion laughs"); yaml refuses past a limit, and so do we.
-    throw new PlanError(file, [at({ line: 1, column: 1 }, '', `cannot expand the YAML: ${String(error)}`, 'use fewer aliases')], { cause: error });
+    throw new PlanError(file, [at({ line: 1, column: 1 }, '', `cannot expand the YAML: ${String(error)}`, 'use fewer aliases')], {
+      cause: error,
+    });
   }
 
   const fromSchema = schemaFindings(data);
@@ -112,7 +116,14 @@ function decodeText(bytes: Uint8Array, file: string): string {
   const { line, column } = positionAt(`${before}x`, before.length);
   const what = nul >= 0 ? 'it contains NUL bytes' : `invalid UTF-8 at byte ${invalid}`;
   throw new PlanError(file, [
-    { file, line, column, path: '', message: `this is a binary file (${what}), not a YAML plan`, hint: 'give the path of a .yaml plan, saved as UTF-8 text' },
+    {
+      file,
+      line,
+      column,
+      path: '',
+      message: `this is a binary file (${what}), not a YAML plan`,
+      hint: 'give the path of a .yaml plan, saved as UTF-8 text',
+    },
   ]);
 }
 
@@ -127,7 +138,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
   let index = 0;
   while (index < bytes.length) {
     const lead = bytes[index] ?? 0;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
+    const length =
+      lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : lead >= 0xf0 && lead < 0xf5 ? 4 : 0;
     if (length === 0) return index;
     for (let next = index + 1; next < index + length; next++) {
       if (((bytes[next] ?? 0) & 0xc0) !== 0x80) return index;

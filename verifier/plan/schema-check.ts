@@ -142,9 +142,17 @@ function explain(error: ErrorObject, root: unknown): Finding {
     case 'minLength':
       return { path, message: `${name} is an empty string`, hint: 'give a value, or remove it' };
     case 'exclusiveMinimum':
-      return { path, message: `${name} must be greater than ${params.limit}, got ${show(data)}`, hint: `give a number greater than ${params.limit}` };
+      return {
+        path,
+        message: `${name} must be greater than ${params.limit}, got ${show(data)}`,
+        hint: `give a number greater than ${params.limit}`,
+      };
     case 'minimum':
-      return { path, message: `${name} must be at least ${params.limit}, got ${show(data)}`, hint: `give a number of at least ${params.limit}` };
+      return {
+        path,
+        message: `${name} must be at least ${params.limit}, got ${show(data)}`,
+        hint: `give a number of at least ${params.limit}`,
+      };
     case 'minProperties':
       if (definitionOf(parentSchema) === 'endpointAuth') {
         return { path, message: `${name} names no credentials`, hint: AUTH_HINT };
@@ -166,14 +174,7 @@ function explain(error: ErrorObject, root: unknown): Finding {
 
 const AUTH_HINT = 'give exactly one of `bearerTokenEnv: NAME` or `basicAuth: { usernameEnv: NAME, passwordEnv: NAME }`';
 
-function typeFinding(
-  path: PathSegment[],
-  name: string,
-  data: unknown,
-  expected: string,
-  parentSchema: unknown,
-  root: unknown,
-): Finding {
+function typeFinding(path: PathSegment[], name: string, data: unknown, expected: string, parentSchema: unknown, root: unknown): Finding {
   if (definitionOf(parentSchema) === 'duration') {
     return data === null
       ? { path, message: `${name} is empty`, hint: durationHint(data) }

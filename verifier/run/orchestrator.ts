@@ -336,7 +336,9 @@ class GameDay {
       // A stop condition already true: the game day would stop as soon as it started.
       stopping = await this.stopConditionsTrue();
       if (alerts) {
-        active = alerts.filter((alert) => expected.some((e) => alert.labels.alertname === e.alert && matchesLabels(alert.labels, e.labels)));
+        active = alerts.filter((alert) =>
+          expected.some((e) => alert.labels.alertname === e.alert && matchesLabels(alert.labels, e.labels)),
+        );
         if (active.length === 0 && stopping.length === 0) {
           this.log(`baseline: clean after ${((Date.now() - started) / 1000).toFixed(1)}s`);
           return;
@@ -462,7 +464,9 @@ class GameDay {
       runDir: this.runDir,
       prometheusUrl: this.plan.monitoring.prometheus.url,
     });
-    this.log(`${this.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (k6 pid ${handle.pid}, ${handle.vus} VUs)`);
+    this.log(
+      `${this.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (k6 pid ${handle.pid}, ${handle.vus} VUs)`,
+    );
     const load = this.trackLoad(handle, 'burst', burst.name, burst.rate, burst.durationSeconds);
     await load.done;
   }
@@ -531,7 +535,9 @@ class GameDay {
     if (phase === 'preflight') this.clockOffsetMs = offset.offsetMs;
     if (Math.abs(offset.offsetMs) >= 100) {
       const side = offset.offsetMs > 0 ? 'ahead of' : 'behind';
-      this.log(`clock: Prometheus is ${Math.abs(offset.offsetMs)} ms ${side} gameday (± ${offset.uncertaintyMs} ms); the report corrects for it`);
+      this.log(
+        `clock: Prometheus is ${Math.abs(offset.offsetMs)} ms ${side} gameday (± ${offset.uncertaintyMs} ms); the report corrects for it`,
+      );
     }
   }
 
@@ -577,7 +583,10 @@ export function matchesLabels(labels: Record<string, string>, matchers: Record<s
 }
 
 async function freshRunId(runsDir: string, planName: string, at: Date): Promise<string> {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   for (let n = 0; ; n++) {
     const id = `${stamp}-${planName}${n ? `-${n}` : ''}`;
     try {

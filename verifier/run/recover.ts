@@ -59,7 +59,14 @@ export async function revertFromJournal(
       }
       const startedAt = now().toISOString();
       if (fault.revert === 'none') {
-        journal.append({ kind: 'fault.reverted', at: now().toISOString(), fault: name, startedAt, reason: 'recovery', detail: 'revert: none' });
+        journal.append({
+          kind: 'fault.reverted',
+          at: now().toISOString(),
+          fault: name,
+          startedAt,
+          reason: 'recovery',
+          detail: 'revert: none',
+        });
         reverted.push(name);
         continue;
       }
@@ -96,7 +103,10 @@ export async function revertFromJournal(
     journal.close();
   }
   if (failed.length > 0) {
-    throw new RevertError(failed, `could not revert ${failed.join(', ')}; the fault may still be in place. Fix it by hand, then run this again.`);
+    throw new RevertError(
+      failed,
+      `could not revert ${failed.join(', ')}; the fault may still be in place. Fix it by hand, then run this again.`,
+    );
   }
   return { reverted, stoppedLoads, alreadyClean: false };
 }

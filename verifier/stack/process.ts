@@ -66,9 +66,12 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
     } catch (error) {
       await managed.stop(1000);
       const tail = await logTail(options.logFile);
-      throw new ProcessStartError(`${options.name} did not become ready: ${(error as Error).message}\n--- ${options.logFile} (last lines)\n${tail}`, {
-        cause: error,
-      });
+      throw new ProcessStartError(
+        `${options.name} did not become ready: ${(error as Error).message}\n--- ${options.logFile} (last lines)\n${tail}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   return managed;

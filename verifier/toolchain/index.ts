@@ -83,9 +83,7 @@ async function locateOrInstall(name: ToolName, options: ToolchainOptions): Promi
   const override = env[envOverride[name]];
   if (override) {
     if (!(await isExecutable(override))) {
-      throw new ToolchainError(
-        `${envOverride[name]}=${override} is not an executable file. Point it at a working ${name} or unset it.`,
-      );
+      throw new ToolchainError(`${envOverride[name]}=${override} is not an executable file. Point it at a working ${name} or unset it.`);
     }
     return override;
   }

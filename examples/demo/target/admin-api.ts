@@ -37,7 +37,12 @@ export function createAdminServer(supervisor: DemoSupervisor): http.Server {
     '/admin/replicas': setter('reachable', 'replicasReachable', 'boolean', '{"reachable": true|false}'),
     '/admin/replication': setter('running', 'replicationRunning', 'boolean', '{"running": true|false}'),
     '/admin/cache': setter('broken', 'cacheBroken', 'boolean', '{"broken": true|false}'),
-    '/admin/queue': setter('host', 'queueHost', 'string', `{"host": "<host:port>"} (the broker is ${supervisor.state().queueBrokerAddress})`),
+    '/admin/queue': setter(
+      'host',
+      'queueHost',
+      'string',
+      `{"host": "<host:port>"} (the broker is ${supervisor.state().queueBrokerAddress})`,
+    ),
     '/admin/reset': () => supervisor.reset(),
   };
 
@@ -48,16 +53,19 @@ export function createAdminServer(supervisor: DemoSupervisor): http.Server {
       return sendJson(res, 200, supervisor.state());
     }
     const action = actions[path];
-    if (!action) return sendJson(res, 404, { error: `unknown admin path ${path}; known: GET /admin/state, POST ${Object.keys(actions).join(', ')}` });
+    if (!action)
+      return sendJson(res, 404, { error: `unknown admin path ${path}; known: GET /admin/state, POST ${Object.keys(actions).join(', ')}` });
     if (req.method !== 'POST') return sendJson(res, 405, { error: `use POST ${path}` });
     let body: Record<string, unknown>;
     try {
       const text = (await readBody(req, 16 * 1024)).toString('utf8').trim();
       const parsed: unknown = text === '' ? {} : JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequest(`expected a JSON object, got ${text}`);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new BadRequest(`expected a JSON object, got ${text}`);
       body = parsed as Record<string, unknown>;
     } catch (error) {
-      const reason = error instanceof BadRequest || error instanceof BodyTooLargeError ? error.message : `expected JSON, ${(error as Error).message}`;
+      const reason =
+        error instanceof BadRequest || error instanceof BodyTooLargeError ? error.message : `expected JSON, ${(error as Error).message}`;
       return sendJson(res, 400, { error: `invalid body for POST ${path}; reason: ${reason}` });
     }
     try {

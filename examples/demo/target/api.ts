@@ -136,7 +136,13 @@ runChild('api', async (initial: World): Promise<ChildService> => {
     let status: number;
     let body: string | Buffer;
     try {
-      const res = await request({ agent: depsAgent, port: depsPort, method: 'GET', path: `/internal/items/${encodeURIComponent(key)}`, timeoutMs: 2000 });
+      const res = await request({
+        agent: depsAgent,
+        port: depsPort,
+        method: 'GET',
+        path: `/internal/items/${encodeURIComponent(key)}`,
+        timeoutMs: 2000,
+      });
       if (res.headers['x-source'] === 'primary') health = worst(health, 'degraded');
       if (res.status === 200) {
         const { value } = JSON.parse(res.body.toString('utf8')) as { value: string };

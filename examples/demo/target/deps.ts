@@ -35,10 +35,23 @@ runChild('deps', async (initial: World): Promise<ChildService> => {
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const replicasHealthy = new Gauge({ name: 'demo_db_replicas_healthy', help: 'Replicas the deps process can reach.', registers: [registry] });
-  const queueConnected = new Gauge({ name: 'demo_queue_connected', help: '1 while the write-queue client is connected.', registers: [registry] });
+  const replicasHealthy = new Gauge({
+    name: 'demo_db_replicas_healthy',
+    help: 'Replicas the deps process can reach.',
+    registers: [registry],
+  });
+  const queueConnected = new Gauge({
+    name: 'demo_queue_connected',
+    help: '1 while the write-queue client is connected.',
+    registers: [registry],
+  });
   const publishErrors = new Counter({ name: 'demo_queue_publish_errors_total', help: 'Writes the queue refused.', registers: [registry] });
-  const reads = new Counter({ name: 'demo_db_reads_total', help: 'Store reads by the node that served them.', labelNames: ['source'], registers: [registry] });
+  const reads = new Counter({
+    name: 'demo_db_reads_total',
+    help: 'Store reads by the node that served them.',
+    labelNames: ['source'],
+    registers: [registry],
+  });
   const writes = new Counter({ name: 'demo_db_writes_total', help: 'Writes committed on the primary.', registers: [registry] });
   const readsFrom = { replica: reads.labels('replica'), primary: reads.labels('primary') };
   reads.labels('replica').inc(0);
@@ -59,7 +72,15 @@ runChild('deps', async (initial: World): Promise<ChildService> => {
     const body = JSON.stringify(notice);
     await Promise.allSettled(
       apiPorts.map((p) =>
-        request({ agent, port: p, method: 'POST', path: '/internal/notify', headers: { 'content-type': 'application/json' }, body, timeoutMs: 500 }),
+        request({
+          agent,
+          port: p,
+          method: 'POST',
+          path: '/internal/notify',
+          headers: { 'content-type': 'application/json' },
+          body,
+          timeoutMs: 500,
+        }),
       ),
     );
   };
@@ -113,7 +134,10 @@ runChild('deps', async (initial: World): Promise<ChildService> => {
     async apply(world: World) {
       const before = JSON.stringify(health());
       queue.connect(world.queueHost);
-      const caughtUp = new Set([...store.setReplicasReachable(world.replicasReachable), ...store.setReplicationRunning(world.replicationRunning)]);
+      const caughtUp = new Set([
+        ...store.setReplicasReachable(world.replicasReachable),
+        ...store.setReplicationRunning(world.replicationRunning),
+      ]);
       updateGauges();
       const now = health();
       const changed = JSON.stringify(now) !== before;

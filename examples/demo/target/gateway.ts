@@ -12,7 +12,16 @@ import { close, createServer, keepAliveAgent, LOOPBACK, listen, readBody } from 
 /** Errors that prove the instance did not produce an answer, so another one may be tried. */
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'host', 'content-length']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'proxy-connection',
+  'host',
+  'content-length',
+]);
 
 interface Upstream {
   port: number;
@@ -68,7 +77,13 @@ runChild('gateway', async (): Promise<ChildService> => {
       const up = http.request({ host: LOOPBACK, port: upstream.port, method: req.method, path: req.url, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 502,
+            headers: res.headers,
+            body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+          }),
+        );
         res.on('error', reject);
       });
       up.setTimeout(10_000, () => up.destroy(Object.assign(new Error('upstream timeout'), { code: 'ETIMEDOUT' })));

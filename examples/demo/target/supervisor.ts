@@ -352,7 +352,9 @@ export class DemoSupervisor {
     const pidfile = join(this.stateDir, 'supervisor.pid');
     const other = Number.parseInt(await readFile(pidfile, 'utf8').catch(() => ''), 10);
     if (other && other !== process.pid && isAlive(other)) {
-      throw new DemoStartError(`another demo supervisor (pid ${other}) uses the state dir ${this.stateDir}; stop it first or pass --state-dir`);
+      throw new DemoStartError(
+        `another demo supervisor (pid ${other}) uses the state dir ${this.stateDir}; stop it first or pass --state-dir`,
+      );
     }
     for (let i = 0; i < this.ports.api.length; i++) await rm(join(this.stateDir, `${this.#apiName(i)}.pid`), { force: true });
     await writeFile(pidfile, `${process.pid}\n`);

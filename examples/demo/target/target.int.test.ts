@@ -57,7 +57,8 @@ async function metric(port: number, name: string, labels = ''): Promise<number> 
   return sum;
 }
 
-const apiMetric = async (name: string, labels = '') => (await Promise.all(ports.api.map((p) => metric(p, name, labels)))).reduce((a, b) => a + b, 0);
+const apiMetric = async (name: string, labels = '') =>
+  (await Promise.all(ports.api.map((p) => metric(p, name, labels)))).reduce((a, b) => a + b, 0);
 
 /** Polls against an absolute deadline; returns the first truthy result of `probe`. */
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
@@ -279,7 +280,14 @@ describe('demo target', () => {
     await until('the gateway to answer 502', async () => (await get('burst-4')).status === 502);
     expect(await get('burst-4')).toMatchObject({ status: 502, health: 'degraded' });
     await until('the pidfiles to be removed', async () => {
-      const gone = await Promise.all(['api-1', 'api-2'].map((n) => stat(join(stateDir, `${n}.pid`)).then(() => false, () => true)));
+      const gone = await Promise.all(
+        ['api-1', 'api-2'].map((n) =>
+          stat(join(stateDir, `${n}.pid`)).then(
+            () => false,
+            () => true,
+          ),
+        ),
+      );
       return gone.every(Boolean);
     });
     // nothing restarts them
@@ -304,7 +312,9 @@ describe('demo target', () => {
   it('rejects a malformed admin call with a message saying what to send', async () => {
     const answer = await call('POST', `${admin}/replicas`, { reachable: 'no' });
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body).error).toBe('invalid body for POST /admin/replicas; reason: expected {"reachable": true|false}, got {"reachable":"no"}');
+    expect(JSON.parse(answer.body).error).toBe(
+      'invalid body for POST /admin/replicas; reason: expected {"reachable": true|false}, got {"reachable":"no"}',
+    );
   });
 
   it('stops every process on SIGTERM and leaves no pidfile', async () => {

@@ -32,7 +32,11 @@ export function parseFlags<S extends FlagSpec>(argv: readonly string[], spec: S)
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
     const kind = spec[name];
     if (kind === undefined) {
-      problems.push(`unknown flag --${name}; known flags: ${Object.keys(spec).map((n) => `--${n}`).join(', ')}`);
+      problems.push(
+        `unknown flag --${name}; known flags: ${Object.keys(spec)
+          .map((n) => `--${n}`)
+          .join(', ')}`,
+      );
       if (eq === -1 && i + 1 < argv.length && !argv[i + 1]?.startsWith('--')) i++;
       continue;
     }

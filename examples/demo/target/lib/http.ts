@@ -109,7 +109,10 @@ export function request(options: RequestOptions): Promise<RawResponse> {
         });
       },
     );
-    const timer = setTimeout(() => req.destroy(new Error(`no answer from ${LOOPBACK}:${options.port} within ${options.timeoutMs ?? 5000} ms`)), options.timeoutMs ?? 5000);
+    const timer = setTimeout(
+      () => req.destroy(new Error(`no answer from ${LOOPBACK}:${options.port} within ${options.timeoutMs ?? 5000} ms`)),
+      options.timeoutMs ?? 5000,
+    );
     req.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
