@@ -127,7 +127,8 @@ function gameday(args: string[], env: Record<string, string> = secrets): Omit<Ga
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    // 'close', not 'exit': only then has every line it wrote been read.
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => output, exit };
 }

@@ -215,3 +215,25 @@ describe('impact of faults close together', () => {
     expect(second?.impact?.timeToRestoreSeconds).toBeLessThan(1);
   });
 });
+
+describe('a run cut short', () => {
+  const plan = testPlan({ faults: [faultSpec('kill-primary', { expect: [expectAlert('PrimaryDown', 30)] })] });
+  const journal = (endsAt: number) =>
+    new JournalBuilder(plan)
+      .windowStarted(0)
+      .injected('kill-primary', 60)
+      .reverted('kill-primary', endsAt - 1)
+      .runEnded(endsAt, 'aborted', 'SIGINT received')
+      .build();
+
+  it('is inconclusive, not missed, when it ends before the target passed', () => {
+    const [expectation] = analyzeRun(journal(65)).faults[0]?.expectations ?? [];
+    expect(expectation?.verdict).toBe('inconclusive');
+    expect(expectation?.inconclusive.map((reason) => reason.cause)).toEqual(['cut-short']);
+  });
+
+  it('is missed when the target had passed before it ended', () => {
+    const [expectation] = analyzeRun(journal(100)).faults[0]?.expectations ?? [];
+    expect(expectation?.verdict).toBe('missed');
+  });
+});

@@ -183,6 +183,17 @@ function inconclusiveReasons(
     to: interval.to,
     detail: `${interval.detail} (${toIso(interval.from)} → ${interval.to === null ? 'the end of the record' : toIso(interval.to)})`,
   }));
+  if (measured === 'missed' && context.endOfRecord < window.origin + expectation.withinSeconds * 1000) {
+    // An aborted or crashed run: the record stops before the alert's time was up.
+    reasons.push({
+      cause: 'cut-short',
+      from: context.endOfRecord,
+      to: null,
+      detail:
+        `the record ends ${toIso(context.endOfRecord)}, before the ${expectation.withinSeconds} s target passed ` +
+        '(the run was aborted or died): whether it would have fired in time cannot be told',
+    });
+  }
   if (measured !== 'detected') {
     const target = Math.min(window.origin + expectation.withinSeconds * 1000, window.deadline);
     const blocking = preExisting.find((episode) => episode.endedBy === null || episode.endedBy > target);

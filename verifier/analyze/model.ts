@@ -163,7 +163,7 @@ export interface FigureSources {
 }
 
 export interface InconclusiveReason {
-  cause: BlindCause | 'pre-existing';
+  cause: BlindCause | 'pre-existing' | 'cut-short';
   from: EpochMs | null;
   to: EpochMs | null;
   detail: string;

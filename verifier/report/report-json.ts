@@ -121,7 +121,7 @@ export interface ReportExpectation {
     endedBy: IsoTime | null;
   }>;
   /** Why the verdict is inconclusive; empty otherwise. */
-  inconclusive: Array<{ cause: BlindCause | 'pre-existing'; from: IsoTime | null; to: IsoTime | null; detail: string }>;
+  inconclusive: Array<{ cause: BlindCause | 'pre-existing' | 'cut-short'; from: IsoTime | null; to: IsoTime | null; detail: string }>;
   recovery: RecoveryStatus;
   /** When the alert resolved (the episode followed after the revert). */
   resolvedAt: IsoTime | null;
