@@ -143,8 +143,9 @@ function impactEnd(fault: FaultSpec, revertedAt: EpochMs | null, deadline: Epoch
   let end = deadline;
   for (const [name, events] of journal.faults) {
     if (name === fault.name || !events.injected) continue;
-    const other = parseInstant(events.injected.at);
-    if (other >= revertedAt && other < end) end = other;
+    // From the moment its injector started: the fault may be in place before the injector returns.
+    const other = parseInstant((events.injecting ?? events.injected).at);
+    if (other >= revertedAt && other < end) end = other - 1;
   }
   return end;
 }

@@ -42,6 +42,21 @@ const journals: RecordedJournal[] = [
       'queue-host-unreachable/QueueUnreachable': 'detected',
     },
   },
+  // `npm run demo` on its own ports: the run shown at the top of the README.
+  {
+    file: 'npm-run-demo.journal.jsonl',
+    verdicts: {
+      'api-instances-killed/ApiInstancesDown': 'detected',
+      'api-instances-killed/TraceSuccessAbsent': 'detected',
+      'replicas-cut/ReplicasDown': 'detected',
+      'cache-broken/CacheErrors': 'detected',
+      'queue-host-unreachable/QueueUnreachable': 'detected',
+      'queue-host-unreachable/TraceSuccessAbsent': 'detected',
+      'capacity-typo/HighErrorRate': 'detected',
+      'capacity-typo/TraceSuccessAbsent': 'detected',
+      'replication-never-started/TraceSuccessAbsent': 'detected',
+    },
+  },
   // The whole demo (examples/demo/plan.yaml, ports shifted), every journal event of this version.
   {
     file: 'demo-all-detected-grouping-delay.journal.jsonl',
@@ -189,4 +204,16 @@ describe('what the recordings show', () => {
     }
     expect(analysis.blindIntervals).toEqual([]);
   });
+});
+
+it("counts no fault's trace failures against the fault before it (npm run demo)", () => {
+  const impact = Object.fromEntries(load('npm-run-demo.journal.jsonl').faults.map((fault) => [fault.name, fault.impact]));
+  // Neither fault hurts users: their windows end before the next fault goes in.
+  expect(impact['replicas-cut']?.failedRequests).toBe(0);
+  expect(impact['cache-broken']?.failedRequests).toBe(0);
+  // The outages come back within a second or two of their revert.
+  for (const name of ['api-instances-killed', 'queue-host-unreachable', 'capacity-typo', 'replication-never-started']) {
+    expect(impact[name]?.failedRequests).toBeGreaterThan(10);
+    expect(impact[name]?.timeToRestoreSeconds).toBeLessThan(3);
+  }
 });
