@@ -1,4 +1,6 @@
 import { constants } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ToolchainError } from '../errors.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
@@ -364,5 +366,49 @@ describe('formatCheckReport', () => {
 
       check: 10 ok, 1 warning, 3 problems"
     `);
+  });
+});
+
+describe('credentials', () => {
+  function withToken(): Plan {
+    const p = plan([fault('cache', [expectation('CacheErrors', 30)])]);
+    return {
+      ...p,
+      monitoring: {
+        ...p.monitoring,
+        prometheus: { url: prometheus.url, auth: { bearerTokenEnv: 'CHECK_PROM_TOKEN' } },
+        alertmanager: { url: alertmanager.url },
+      },
+    };
+  }
+
+  it('refuses a plan whose credential variable is not set, naming it', async () => {
+    const { prometheus: _p, alertmanager: _a, ...rest } = deps;
+    await expect(checkPlan(withToken(), rest)).rejects.toThrow(/monitoring\.prometheus\.auth\.bearerTokenEnv: CHECK_PROM_TOKEN is not set/);
+  });
+
+  it('asks Prometheus with the token from the environment, as gameday run would', async () => {
+    const { prometheus: _p, alertmanager: _a, ...rest } = deps;
+    const seen: string[] = [];
+    const auth = http.createServer((request, response) => {
+      seen.push(request.headers.authorization ?? '');
+      response.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => auth.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(auth.address() as AddressInfo).port}`;
+    const p = withToken();
+    try {
+      await checkPlan(
+        { ...p, monitoring: { ...p.monitoring, prometheus: { ...p.monitoring.prometheus, url } } },
+        {
+          ...rest,
+          env: { ...rest.env, CHECK_PROM_TOKEN: 's3cret' },
+        },
+      );
+    } finally {
+      await new Promise<void>((resolve) => auth.close(() => resolve()));
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((header) => header === 'Bearer s3cret')).toBe(true);
   });
 });

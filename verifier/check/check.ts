@@ -7,6 +7,7 @@ import * as fsPromises from 'node:fs/promises';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
+import { monitoringClientOptions } from '../observe/credentials.ts';
 import { type AlertingRule, PrometheusClient, type Readiness } from '../observe/prometheus.ts';
 import { formatDuration } from '../plan/duration.ts';
 import { closest } from '../plan/suggest.ts';
@@ -61,9 +62,12 @@ const DEFAULT_SCRAPE_SECONDS = 60;
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export async function checkPlan(plan: Plan, deps: Partial<CheckDeps> = {}): Promise<CheckReport> {
+  // The same credentials `gameday run` would use; a variable the plan names and the environment
+  // lacks is bad input here too (PreflightError).
+  const endpoints = deps.prometheus && deps.alertmanager ? undefined : monitoringClientOptions(plan.monitoring, deps.env ?? process.env);
   const d: CheckDeps = {
-    prometheus: deps.prometheus ?? new PrometheusClient({ baseUrl: plan.monitoring.prometheus.url }),
-    alertmanager: deps.alertmanager ?? new AlertmanagerClient({ baseUrl: plan.monitoring.alertmanager.url }),
+    prometheus: deps.prometheus ?? new PrometheusClient(endpoints?.prometheus ?? { baseUrl: plan.monitoring.prometheus.url }),
+    alertmanager: deps.alertmanager ?? new AlertmanagerClient(endpoints?.alertmanager ?? { baseUrl: plan.monitoring.alertmanager.url }),
     resolveTool: deps.resolveTool ?? ((name) => resolveTool(name)),
     fs: deps.fs ?? fsPromises,
     env: deps.env ?? process.env,
