@@ -2,31 +2,13 @@
 // and the webhook receiver gameday listens on during a run.
 
 import http from 'node:http';
-import axios, { type AxiosInstance } from 'axios';
 import { MonitoringError } from '../errors.ts';
 import type { AmAlert, WebhookAlert } from '../run/events.ts';
-import { type ApiClientOptions, probeReady, type Readiness } from './prometheus.ts';
+import { ApiClient, type ApiClientOptions } from './api-client.ts';
 
-export class AlertmanagerClient {
-  readonly baseUrl: string;
-  private readonly http: AxiosInstance;
-
+export class AlertmanagerClient extends ApiClient {
   constructor(options: ApiClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.http = axios.create({
-      baseURL: this.baseUrl,
-      headers: options.headers ?? {},
-      timeout: options.timeoutMs ?? 5000,
-      validateStatus: () => true,
-    });
-  }
-
-  async ready(): Promise<boolean> {
-    return (await this.readiness()).ready;
-  }
-
-  async readiness(): Promise<Readiness> {
-    return probeReady(this.http, `Alertmanager at ${this.baseUrl}`, '/api/v2/status');
+    super(options, 'Alertmanager', '/api/v2/status');
   }
 
   async alerts(): Promise<AmAlert[]> {

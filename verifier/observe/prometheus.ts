@@ -1,15 +1,11 @@
 // A small client for the Prometheus HTTP API: the one place where HTTP answers become domain data or
 // a MonitoringError. The base URL may carry a path prefix (Mimir's /prometheus, a reverse proxy).
 
-import axios, { type AxiosInstance } from 'axios';
 import { MonitoringError } from '../errors.ts';
 import type { PromAlert, SeriesSamples } from '../run/events.ts';
+import { ApiClient, type ApiClientOptions } from './api-client.ts';
 
-export interface ApiClientOptions {
-  baseUrl: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-}
+export { type ApiClientOptions, probeReady, type Readiness } from './api-client.ts';
 
 export interface AlertingRule {
   name: string;
@@ -28,30 +24,10 @@ export interface AlertingRule {
 export type InstantResult =
   { kind: 'vector'; series: Array<{ labels: Record<string, string>; value: number }> } | { kind: 'scalar'; value: number };
 
-/** Whether a server answers `/-/ready` with 200, and if not, why not in a person's words. */
-export type Readiness = { ready: true } | { ready: false; reason: string };
-
-export class PrometheusClient {
-  readonly baseUrl: string;
-  private readonly http: AxiosInstance;
-
+export class PrometheusClient extends ApiClient {
   constructor(options: ApiClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.http = axios.create({
-      baseURL: this.baseUrl,
-      headers: options.headers ?? {},
-      timeout: options.timeoutMs ?? 5000,
-      validateStatus: () => true,
-    });
-  }
-
-  async ready(): Promise<boolean> {
-    return (await this.readiness()).ready;
-  }
-
-  async readiness(): Promise<Readiness> {
     // Mimir and Cortex serve the API under a prefix but no /-/ready there: their build info answers instead.
-    return probeReady(this.http, `Prometheus at ${this.baseUrl}`, '/api/v1/status/buildinfo');
+    super(options, 'Prometheus', '/api/v1/status/buildinfo');
   }
 
   /** URLs of the Alertmanagers Prometheus's notifier has discovered. */
@@ -180,24 +156,5 @@ export class PrometheusClient {
       throw new MonitoringError(`Prometheus at ${this.baseUrl} answered ${path} with ${response.status}: ${detail}`);
     }
     return body.data;
-  }
-}
-
-/** Shared by both clients: `/-/ready` answered 200, or the reason it did not, ready to show a person. */
-export async function probeReady(http: AxiosInstance, what: string, fallbackPath?: string): Promise<Readiness> {
-  try {
-    const response = await http.get('/-/ready');
-    if (response.status === 200) return { ready: true };
-    if (response.status === 404 && fallbackPath !== undefined) {
-      const fallback = await http.get(fallbackPath);
-      if (fallback.status === 200) return { ready: true };
-      return { ready: false, reason: `${what} has no /-/ready and answered ${fallbackPath} with HTTP ${fallback.status}` };
-    }
-    const body = typeof response.data === 'string' ? response.data.trim().slice(0, 200) : '';
-    return { ready: false, reason: `${what} answered /-/ready with HTTP ${response.status}${body ? `: ${body}` : ''}` };
-  } catch (error) {
-    // Axios leaves the message empty when every address of `localhost` refused; the code remains.
-    const reason = (error as Error).message || (error as { code?: string }).code || String(error);
-    return { ready: false, reason: `${what} did not answer /-/ready: ${reason}` };
   }
 }
