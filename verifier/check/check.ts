@@ -5,6 +5,7 @@
 import { constants } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { matchesExpectation } from '../analyze/labels.ts';
 import { errorMessage } from '../errors.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
 import { monitoringClientOptions } from '../observe/credentials.ts';
@@ -328,9 +329,7 @@ function conflictingLabel(rule: AlertingRule, expectation: Expectation): [string
 function baselineFinding(expectation: Expectation, world: World): CheckFinding {
   const base = { check: 'baseline', subject: describeExpectation(expectation) } as const;
   if (!world.promAlerts.ok) return { ...base, status: 'fail', detail: `not checked: ${world.promAlerts.reason}` };
-  const active = world.promAlerts.value.filter(
-    (alert) => alert.labels.alertname === expectation.alert && matchesLabels(alert.labels, expectation.labels),
-  );
+  const active = world.promAlerts.value.filter((alert) => matchesExpectation(alert.labels, expectation));
   if (active.length === 0) return { ...base, status: 'ok', detail: 'not pending or firing' };
   const states = active
     .map((alert) => `${alert.state} since ${shortTime(alert.activeAt)}${extraLabels(alert.labels, expectation)}`)
@@ -536,10 +535,6 @@ function describeExpectation(expectation: Expectation): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}="${value}"`);
   return labels.length > 0 ? `${expectation.alert}{${labels.join(',')}}` : expectation.alert;
-}
-
-function matchesLabels(labels: Record<string, string>, wanted: Record<string, string>): boolean {
-  return Object.entries(wanted).every(([name, value]) => labels[name] === value);
 }
 
 /** Labels an active alert carries beyond alertname and those the plan asked for, to tell episodes apart. */

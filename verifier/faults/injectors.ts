@@ -2,6 +2,7 @@
 // they are bounded in time and report exactly what happened; the orchestrator journals the result.
 
 import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { GamedayError } from '../errors.ts';
 import type { ExecInjector, HttpInjector, Injector } from '../plan/types.ts';
 
@@ -13,6 +14,14 @@ export interface InjectorContext {
   /** Extra environment for exec injectors (run id, fault name, action). */
   env: Record<string, string>;
   signal?: AbortSignal;
+}
+
+/**
+ * How every injector of a plan runs: from the plan's folder (relative paths in a plan resolve
+ * there), told which run, fault and action it is part of.
+ */
+export function injectorContext(planFile: string, runId: string, fault: string, action: 'inject' | 'revert'): InjectorContext {
+  return { cwd: dirname(planFile), env: { GAMEDAY_RUN_ID: runId, GAMEDAY_FAULT: fault, GAMEDAY_ACTION: action } };
 }
 
 /** Runs an injector; resolves with a one-line description of the outcome, rejects with InjectorError. */

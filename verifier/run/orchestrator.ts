@@ -3,9 +3,10 @@
 // every fault still in place. Everything is journaled; the report is computed from the journal.
 
 import { mkdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { matchesExpectation } from '../analyze/labels.ts';
 import { GamedayError, PreflightError, RevertError, errorMessage } from '../errors.ts';
-import { describeInjector, runInjector } from '../faults/injectors.ts';
+import { describeInjector, injectorContext, runInjector } from '../faults/injectors.ts';
 import { type AlertmanagerClient, type WebhookReceiver, startWebhookReceiver } from '../observe/alertmanager.ts';
 import { clockOffset, sampleClock } from '../observe/clock.ts';
 import { startPoller } from '../observe/poller.ts';
@@ -336,9 +337,7 @@ class GameDay {
       // A stop condition already true: the game day would stop as soon as it started.
       stopping = await this.stopConditionsTrue();
       if (alerts) {
-        active = alerts.filter((alert) =>
-          expected.some((e) => alert.labels.alertname === e.alert && matchesLabels(alert.labels, e.labels)),
-        );
+        active = alerts.filter((alert) => expected.some((e) => matchesExpectation(alert.labels, e)));
         if (active.length === 0 && stopping.length === 0) {
           this.log(`baseline: clean after ${((Date.now() - started) / 1000).toFixed(1)}s`);
           return;
@@ -360,11 +359,10 @@ class GameDay {
 
   private async runFault(fault: FaultSpec): Promise<void> {
     await this.sleepUntil(fault.atSeconds);
-    const context = { cwd: dirname(this.plan.file), env: { GAMEDAY_RUN_ID: this.runId, GAMEDAY_FAULT: fault.name } };
     this.record({ kind: 'fault.injecting', fault: fault.name });
     this.injected.set(fault.name, fault);
     const startedAt = this.now().toISOString();
-    const injection = runInjector(fault.inject, { ...context, env: { ...context.env, GAMEDAY_ACTION: 'inject' } });
+    const injection = runInjector(fault.inject, injectorContext(this.plan.file, this.runId, fault.name, 'inject'));
     this.injecting.set(
       fault.name,
       injection.then(
@@ -421,10 +419,7 @@ class GameDay {
     }
     const startedAt = this.now().toISOString();
     try {
-      const detail = await runInjector(fault.revert, {
-        cwd: dirname(this.plan.file),
-        env: { GAMEDAY_RUN_ID: this.runId, GAMEDAY_FAULT: fault.name, GAMEDAY_ACTION: 'revert' },
-      });
+      const detail = await runInjector(fault.revert, injectorContext(this.plan.file, this.runId, fault.name, 'revert'));
       if (!this.injected.has(fault.name)) {
         this.log(`${this.clock()} ${fault.name}: a ${reason} revert also succeeded, after another had taken the fault out`);
         return true;
@@ -576,10 +571,6 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-}
-
-export function matchesLabels(labels: Record<string, string>, matchers: Record<string, string>): boolean {
-  return Object.entries(matchers).every(([name, value]) => labels[name] === value);
 }
 
 async function freshRunId(runsDir: string, planName: string, at: Date): Promise<string> {

@@ -3,9 +3,9 @@
 // the dead gameday left running, and journal each. Running it twice is safe: the second run finds
 // nothing left to do.
 
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { RevertError, UsageError, errorMessage } from '../errors.ts';
-import { runInjector } from '../faults/injectors.ts';
+import { injectorContext, runInjector } from '../faults/injectors.ts';
 import type { FaultSpec } from '../plan/types.ts';
 import type { JournalEvent, RunStarted } from './events.ts';
 import { openJournal, readJournal } from './journal.ts';
@@ -71,10 +71,7 @@ export async function revertFromJournal(
         continue;
       }
       try {
-        const detail = await runInjector(fault.revert, {
-          cwd: dirname(started.plan.file),
-          env: { GAMEDAY_RUN_ID: started.runId, GAMEDAY_FAULT: name, GAMEDAY_ACTION: 'revert' },
-        });
+        const detail = await runInjector(fault.revert, injectorContext(started.plan.file, started.runId, name, 'revert'));
         journal.append({ kind: 'fault.reverted', at: now().toISOString(), fault: name, startedAt, reason: 'recovery', detail });
         reverted.push(name);
         log(`reverted ${name}: ${detail}`);
