@@ -10,24 +10,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoStack, demoPorts, startDemoStack } from '../examples/demo/stack.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
+import { shiftedPlanHead } from './shifted-demo-plan.ts';
 
 const offset = 16000;
 /** What the status block writes before each redraw: cursor up six lines, erase to the end of the screen. */
 const erase = '\x1b[6F\x1b[J';
 const ports = demoPorts(offset);
 
-const plan = `
-version: 1
-name: cli-run
-window: { duration: 30s, baselineTimeout: 60s, grace: 5s }
-target: { baseUrl: http://127.0.0.1:${ports.gateway} }
-monitoring:
-  prometheus: { url: http://127.0.0.1:${ports.prometheus} }
-  alertmanager: { url: http://127.0.0.1:${ports.alertmanager} }
-  webhookListen: 127.0.0.1:${ports.webhook}
-  watchdog: Watchdog
-trace: { rate: 1 }
-faults:
+const plan = `${shiftedPlanHead({ name: 'cli-run', window: '{ duration: 30s, baselineTimeout: 60s, grace: 5s }', ports })}faults:
   - name: replicas-cut
     at: 5s
     duration: 15s

@@ -12,6 +12,7 @@ import { type DemoStack, demoPorts, startDemoStack } from '../examples/demo/stac
 import { type ReportOutcome, runPlanFile } from '../verifier/index.ts';
 import type { ReportExpectation } from '../verifier/report/index.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
+import { shiftedPlanHead } from './shifted-demo-plan.ts';
 
 const offset = 12000;
 const ports = demoPorts(offset);
@@ -28,19 +29,7 @@ const brokenRule = `
 `;
 
 const admin = `http://127.0.0.1:${ports.admin}/admin`;
-const plan = `
-version: 1
-name: episodes-and-noise
-window: { duration: 120s, baselineTimeout: 60s, grace: 15s }
-target: { baseUrl: http://127.0.0.1:${ports.gateway} }
-monitoring:
-  prometheus: { url: http://127.0.0.1:${ports.prometheus} }
-  alertmanager: { url: http://127.0.0.1:${ports.alertmanager} }
-  webhookListen: 127.0.0.1:${ports.webhook}
-  watchdog: Watchdog
-  pollInterval: 1s
-trace: { rate: 1 }
-faults:
+const plan = `${shiftedPlanHead({ name: 'episodes-and-noise', window: '{ duration: 120s, baselineTimeout: 60s, grace: 15s }', ports })}faults:
   - name: cache-broken-1
     at: 0s
     duration: 12s

@@ -10,6 +10,7 @@ import { type DemoStack, demoPorts, startDemoStack } from '../examples/demo/stac
 import { type ReportOutcome, runPlanFile } from '../verifier/index.ts';
 import type { ReportJson } from '../verifier/report/index.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
+import { shiftedPlanHead } from './shifted-demo-plan.ts';
 
 const demo = join(repoRoot, 'examples', 'demo');
 // Its own ports, so this test can run beside a demo or another integration test.
@@ -18,18 +19,9 @@ const ports = demoPorts(offset);
 
 // 80 s window: a fault only a burst exposes, a silent fault, and a fault whose expectations
 // cannot be met (CacheErrors has `for: 2s`, so 1 s is impossible; ReplicasDown never fires for it).
-const plan = (stateDir: string) => `
-version: 1
-name: short-gameday
-window: { duration: 80s, baselineTimeout: 60s, grace: 10s }
-target: { baseUrl: http://127.0.0.1:${ports.gateway} }
-monitoring:
-  prometheus: { url: http://127.0.0.1:${ports.prometheus} }
-  alertmanager: { url: http://127.0.0.1:${ports.alertmanager} }
-  webhookListen: 127.0.0.1:${ports.webhook}
-  watchdog: Watchdog
-trace: { rate: 1 }
-bursts:
+const plan = (
+  stateDir: string,
+) => `${shiftedPlanHead({ name: 'short-gameday', window: '{ duration: 80s, baselineTimeout: 60s, grace: 10s }', ports })}bursts:
   - { name: typo-burst, at: 5s, rate: 1000, duration: 15s }
 faults:
   - name: capacity-typo

@@ -15,23 +15,15 @@ import { dashboardQueries, metricNamesIn } from '../verifier/live/dashboard-quer
 import { metricNames } from '../verifier/live/index.ts';
 import type { ReportJson } from '../verifier/report/index.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
+import { shiftedPlanHead } from './shifted-demo-plan.ts';
 
 const offset = 14000;
 const ports = demoPorts(offset);
 
 // 60 s window: a capacity typo only a burst exposes, then replicas cut.
-const plan = (stateDir: string) => `
-version: 1
-name: live-metrics
-window: { duration: 60s, baselineTimeout: 60s, grace: 10s }
-target: { baseUrl: http://127.0.0.1:${ports.gateway} }
-monitoring:
-  prometheus: { url: http://127.0.0.1:${ports.prometheus} }
-  alertmanager: { url: http://127.0.0.1:${ports.alertmanager} }
-  webhookListen: 127.0.0.1:${ports.webhook}
-  watchdog: Watchdog
-trace: { rate: 1 }
-bursts:
+const plan = (
+  stateDir: string,
+) => `${shiftedPlanHead({ name: 'live-metrics', window: '{ duration: 60s, baselineTimeout: 60s, grace: 10s }', ports })}bursts:
   - { name: typo-burst, at: 5s, rate: 1000, duration: 15s }
 faults:
   - name: capacity-typo

@@ -5,7 +5,28 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { DEFAULT_PORTS, demoDir } from '../examples/demo/stack.ts';
+import { DEFAULT_PORTS, type DemoPorts, demoDir } from '../examples/demo/stack.ts';
+
+/**
+ * The top of a test plan for a demo stack on shifted ports: version, name, window, target and the
+ * monitoring (Prometheus, Alertmanager, webhook, watchdog), ending with a 1 req/s trace. The test
+ * adds its bursts and faults below.
+ */
+export function shiftedPlanHead(options: { name: string; window: string; ports: DemoPorts }): string {
+  const { ports } = options;
+  return `
+version: 1
+name: ${options.name}
+window: ${options.window}
+target: { baseUrl: http://127.0.0.1:${ports.gateway} }
+monitoring:
+  prometheus: { url: http://127.0.0.1:${ports.prometheus} }
+  alertmanager: { url: http://127.0.0.1:${ports.alertmanager} }
+  webhookListen: 127.0.0.1:${ports.webhook}
+  watchdog: Watchdog
+trace: { rate: 1 }
+`;
+}
 
 export interface ShiftedPlanOptions {
   offset: number;
