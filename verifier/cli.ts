@@ -76,8 +76,12 @@ async function runCommand(args: string[]): Promise<number> {
 
   const controller = new AbortController();
   let signals = 0;
+  let finished = false;
+  // The handlers stay until the process exits: a signal between the end of the run and the exit
+  // must not kill gameday with the default action and lose its exit code.
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
+    if (finished) return;
     if (signals === 1) {
       process.stderr.write(`\n${signal}: aborting the game day; reverting every fault in place and writing the report...\n`);
       controller.abort(new Error(`${signal} received`));
@@ -100,8 +104,7 @@ async function runCommand(args: string[]): Promise<number> {
     process.stdout.write(`\nreports: ${outcome.reportFiles.join(', ')}\n`);
     return outcome.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    finished = true;
   }
 }
 
