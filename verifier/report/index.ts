@@ -3,7 +3,7 @@
 // and the trend across runs of one plan.
 
 export { toConsoleTable } from './console-table.ts';
-export { type HtmlOptions, toHtml } from './html.ts';
+export { type HtmlOptions, toHtml } from './html/page.ts';
 export { toJunit } from './junit.ts';
 export { toMarkdown } from './markdown.ts';
 export {
