@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadResult } from '../verifier/run/events.ts';
+import type { LoadResult } from '../verifier/journal/events.ts';
 import { type BurstBenchReport, formatReport, judge } from './burst.ts';
 import { parseStat } from './proc-stats.ts';
 

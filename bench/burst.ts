@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { burstVus, type K6Process, readBurstResult, startBurst } from '../verifier/load/index.ts';
-import type { LoadResult } from '../verifier/run/events.ts';
+import type { LoadResult } from '../verifier/journal/events.ts';
 import { type CpuSummary, startCpuSampler } from './proc-stats.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));

@@ -4,4 +4,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../verifier/cli.ts');
+const { main } = await import('../verifier/cli.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -28,6 +28,7 @@ const entries = {
     bin('tsc', '-p', 'tsconfig.k6.json'),
     bin('eslint', '.'),
     bin('prettier', '--check', '--log-level=warn', '.'),
+    bin('depcruise', 'verifier', '--config', '.dependency-cruiser.cjs'),
     bin('vitest', 'run'),
   ],
   bench: [typescript('bench/index.ts')],

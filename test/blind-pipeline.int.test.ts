@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoStack, demoPorts, startDemoStack } from '../examples/demo/stack.ts';
 import { type ReportOutcome, runPlanFile } from '../verifier/index.ts';
-import type { JournalEvent } from '../verifier/run/events.ts';
+import type { JournalEvent } from '../verifier/journal/events.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
 import { readEvents, waitForEvent } from './journal-watch.ts';
 import { type MonitoringProxy, startMonitoringProxy } from './monitoring-proxy.ts';

@@ -2,7 +2,7 @@
 // reading the file against a deadline (the journal is fsynced line by line), never a fixed sleep.
 
 import { readFile } from 'node:fs/promises';
-import type { JournalEvent } from '../verifier/run/events.ts';
+import type { JournalEvent } from '../verifier/journal/events.ts';
 
 export async function readEvents(file: string): Promise<JournalEvent[]> {
   const text = await readFile(file, 'utf8').catch(() => '');

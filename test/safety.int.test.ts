@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DemoStack, demoPorts, startDemoStack } from '../examples/demo/stack.ts';
 import type { ReportJson } from '../verifier/report/index.ts';
-import type { JournalEvent } from '../verifier/run/events.ts';
-import { readJournal } from '../verifier/run/journal.ts';
+import type { JournalEvent } from '../verifier/journal/events.ts';
+import { readJournal } from '../verifier/journal/journal.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
 
 const offset = 4000;

@@ -4,8 +4,8 @@
 // Evaluation timestamps sit on the rule group's grid, so they are exact, not quantised by polling.
 // A gap wider than a few evaluation intervals means the alert went away and came back.
 
-import type { AlertsReconciled } from '../run/events.ts';
-import { alertLabels, alertnameOf, type Labels, labelKey } from './labels.ts';
+import type { AlertsReconciled } from '../journal/events.ts';
+import { alertLabels, alertnameOf, type Labels, labelKey } from '../alerting/labels.ts';
 import type { AlertEpisode } from './model.ts';
 import { type EpochMs, fromUnixSeconds, median, parseInstant } from './time.ts';
 

@@ -6,9 +6,9 @@
 // Poll snapshots are written only when the set of active alerts changed, so an instance lasts from
 // the first snapshot that shows it until the first later snapshot that does not.
 
-import type { AlertmanagerAlertsPolled, PrometheusAlertsPolled, WebhookReceived } from '../run/events.ts';
+import type { AlertmanagerAlertsPolled, PrometheusAlertsPolled, WebhookReceived } from '../journal/events.ts';
 import type { JournalIndex } from './journal-index.ts';
-import { type Labels, labelKey } from './labels.ts';
+import { type Labels, labelKey } from '../alerting/labels.ts';
 import { type EpochMs, parseInstant } from './time.ts';
 
 export type SightingSource = 'prometheus-api' | 'alertmanager-api' | 'webhook';

@@ -2,7 +2,7 @@
 // be rebuilt after a crash and every figure traced back to the events it came from.
 
 import type { Expectation, FaultSpec } from '../plan/types.ts';
-import type { JournalEvent } from '../run/events.ts';
+import type { JournalEvent } from '../journal/events.ts';
 import { blindIntervals, readsTrace } from './blind.ts';
 import { analyzeBursts } from './bursts.ts';
 import { estimateClock, toGamedayClock } from './clock.ts';
@@ -10,7 +10,7 @@ import { buildEpisodes } from './episodes.ts';
 import { type DetectionWindow, type JudgeContext, judgeExpectation, notInjectedExpectation, type RuleFacts } from './expectations.ts';
 import { faultImpact, traceTotals } from './impact.ts';
 import { type FaultEvents, indexJournal, type JournalIndex, windowSpan } from './journal-index.ts';
-import { includesLabels } from './labels.ts';
+import { includesLabels } from '../alerting/labels.ts';
 import type { FaultAnalysis, RunAnalysis, RunInfo } from './model.ts';
 import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';
 import { type FaultSpan, unexpectedAlerts } from './unexpected.ts';

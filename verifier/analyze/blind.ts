@@ -10,7 +10,7 @@
 // Gaps in gameday's own view of Prometheus do not blind a verdict when Prometheus's record covers
 // them and the watchdog's record shows rules were evaluated throughout: polls are only early news.
 
-import { queryShape } from '../check/query-shape.ts';
+import { queryShape } from '../alerting/query-shape.ts';
 import type { Expectation } from '../plan/types.ts';
 import type { JournalIndex } from './journal-index.ts';
 import type { BlindCause, BlindInterval } from './model.ts';

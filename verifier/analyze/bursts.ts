@@ -2,7 +2,7 @@
 // did it drop for want of VUs (a burst that cannot reach its rate does not expose what it should).
 
 import type { BurstSpec } from '../plan/types.ts';
-import type { LoadEnded, LoadStarted } from '../run/events.ts';
+import type { LoadEnded, LoadStarted } from '../journal/events.ts';
 import type { BurstAnalysis } from './model.ts';
 import { parseInstant, round3 } from './time.ts';
 

@@ -4,8 +4,8 @@
 // comes the offset, and every Prometheus time is moved onto gameday's clock before anything is
 // measured, so a skew between two hosts does not become a detection latency.
 
-import { type ClockOffset, clockOffset } from '../observe/clock.ts';
-import type { ClockSampled, JournalEvent, SeriesSamples } from '../run/events.ts';
+import { type ClockOffset, clockOffset } from '../journal/clock-offset.ts';
+import type { ClockSampled, JournalEvent, SeriesSamples } from '../journal/events.ts';
 
 export interface ClockEstimate {
   /** Prometheus's clock minus gameday's, milliseconds: positive when Prometheus is ahead. */

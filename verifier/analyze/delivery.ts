@@ -4,7 +4,7 @@
 // next tick (up to group_interval), and one that fires and resolves between two ticks is never
 // sent at all (research/prom.md 3.5): that is grouping, not a slow rule.
 
-import type { DetectionInput } from '../run/events.ts';
+import type { DetectionInput } from '../journal/events.ts';
 import type { AlertEpisode, BlindInterval, Delivery } from './model.ts';
 import { type EpochMs, secondsBetween } from './time.ts';
 

@@ -7,7 +7,7 @@
 import { episodesFromRecord } from './alert-record.ts';
 import { alertSightingsOf, type Sighting } from './alert-sightings.ts';
 import type { JournalIndex } from './journal-index.ts';
-import { alertnameOf, sameAlert } from './labels.ts';
+import { alertnameOf, sameAlert } from '../alerting/labels.ts';
 import type { AlertEpisode, EvidenceSource, TimedEvidence } from './model.ts';
 import { secondsBetween, toIso } from './time.ts';
 

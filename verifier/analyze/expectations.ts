@@ -5,11 +5,11 @@
 // figures measured are still reported. Recovery, delivery and the latency's floor come along.
 
 import type { Expectation } from '../plan/types.ts';
-import type { AlertmanagerAlertsPolled, DetectionInput, WebhookReceived } from '../run/events.ts';
+import type { AlertmanagerAlertsPolled, DetectionInput, WebhookReceived } from '../journal/events.ts';
 import { blindnessFor } from './blind.ts';
 import { deliveryOf } from './delivery.ts';
 import { SAME_INSTANT_MS } from './episodes.ts';
-import { formatAlert, matchesExpectation, sameAlert } from './labels.ts';
+import { formatAlert, matchesExpectation, sameAlert } from '../alerting/labels.ts';
 import type { AlertEpisode, BlindInterval, ExpectationAnalysis, InconclusiveReason, PreExistingEpisode, Verdict } from './model.ts';
 import { recoveryOf } from './recovery.ts';
 import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';

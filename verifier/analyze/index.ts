@@ -2,8 +2,8 @@
 
 export { analyzeRun } from './analyze-run.ts';
 export type { ClockEstimate } from './clock.ts';
-export { exitCodeFor, INCONCLUSIVE_EXIT_CODE, type VerdictExitCode } from './exit-code.ts';
-export type { Labels } from './labels.ts';
+export { exitCodeFor, type VerdictExitCode } from './exit-code.ts';
+export type { Labels } from '../alerting/labels.ts';
 export {
   type AlertEpisode,
   type BlindCause,

@@ -25,7 +25,7 @@ import type {
   RunStarted,
   TraceSeries,
   WebhookReceived,
-} from '../run/events.ts';
+} from '../journal/events.ts';
 import { type EpochMs, fromUnixSeconds, parseInstant } from './time.ts';
 
 export interface FaultEvents {

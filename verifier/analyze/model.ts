@@ -3,7 +3,7 @@
 // to the journal events it came from, and `sources` says which ones.
 
 import type { ClockEstimate } from './clock.ts';
-import type { Labels } from './labels.ts';
+import type { Labels } from '../alerting/labels.ts';
 import type { EpochMs } from './time.ts';
 
 /**

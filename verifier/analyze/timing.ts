@@ -1,12 +1,12 @@
 // Where the seconds went: the measured latency split along the alerting chain, each stretch beside
-// what the configuration allows (the check's formulas, verifier/check/feasibility.ts):
+// what the configuration allows (the check's formulas, verifier/alerting/detection-bounds.ts):
 //   condition     fault → pending   the condition reaches a scrape and an evaluation (plus any window)
 //   for           pending → firing  `for`, rounded up to whole evaluations
 //   notification  firing → webhook  group_wait for a new aggregation group
 // A latency far above its floor points at the stretch that took the time.
 
-import { detectionTimes } from '../check/feasibility.ts';
-import type { DetectionInput } from '../run/events.ts';
+import { detectionTimes } from '../alerting/detection-bounds.ts';
+import type { DetectionInput } from '../journal/events.ts';
 import type { LatencyBreakdown } from './model.ts';
 import { round3 } from './time.ts';
 

@@ -2,7 +2,7 @@
 // They are either collateral damage of a fault (worth a line in the post-mortem) or noise.
 
 import type { FaultSpec } from '../plan/types.ts';
-import { labelKey, matchesExpectation } from './labels.ts';
+import { labelKey, matchesExpectation } from '../alerting/labels.ts';
 import type { AlertEpisode, UnexpectedAlert } from './model.ts';
 import type { EpochMs } from './time.ts';
 

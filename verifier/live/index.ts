@@ -5,7 +5,7 @@
 import { errorMessage } from '../errors.ts';
 import type { PrometheusClient } from '../observe/prometheus.ts';
 import type { ReportJson } from '../report/index.ts';
-import type { JournalEvent } from '../run/events.ts';
+import type { JournalEvent } from '../journal/events.ts';
 import { createGamedayMetrics } from './metrics.ts';
 import { type MetricsServer, startMetricsServer } from './metrics-server.ts';
 import { type Progress, type ProgressOptions, type ProgressStream, prometheusRates, startProgress } from './progress.ts';

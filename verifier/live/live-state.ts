@@ -2,7 +2,7 @@
 // phase, the faults in place, the bursts running, the alerts pending and firing. Live progress and
 // gameday's own metrics both read it. Pure: events in, state out; time comes in as an argument.
 
-import type { JournalEvent } from '../run/events.ts';
+import type { JournalEvent } from '../journal/events.ts';
 
 export type Phase = 'starting' | 'preflight' | 'baseline' | 'window' | 'grace' | 'cleanup' | 'ended';
 

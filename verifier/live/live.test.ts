@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseJournal } from '../analyze/testing/journal-builder.ts';
-import type { JournalEvent } from '../run/events.ts';
+import type { JournalEvent } from '../journal/events.ts';
 import { applyEvent, initialLiveState, phaseAt } from './live-state.ts';
 import { createGamedayMetrics, metricNames } from './metrics.ts';
 import { type MetricsServer, parseListen, startMetricsServer } from './metrics-server.ts';

@@ -10,7 +10,7 @@ import { Gauge, Registry } from 'prom-client';
 import { analyzeRun } from '../analyze/index.ts';
 import { formatSelector } from '../report/format.ts';
 import type { ReportJson } from '../report/index.ts';
-import type { JournalEvent } from '../run/events.ts';
+import type { JournalEvent } from '../journal/events.ts';
 import { applyEvent, initialLiveState, type LiveState, phaseAt, phases } from './live-state.ts';
 
 /** The metric names; dashboards/gameday.json is tested against these existing in a real run. */

@@ -4,7 +4,7 @@
 // `onEvent`; load rates come from Prometheus, where k6 pushes them.
 
 import type { PrometheusClient } from '../observe/prometheus.ts';
-import type { JournalEvent } from '../run/events.ts';
+import type { JournalEvent } from '../journal/events.ts';
 import { applyEvent, initialLiveState, type LiveState, phaseAt } from './live-state.ts';
 import { type LoadRates, noRates, statusBlock, statusLine } from './status.ts';
 

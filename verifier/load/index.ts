@@ -24,4 +24,4 @@ export {
   startTrace,
   traceVusDefault,
 } from './k6-runner.ts';
-export { LoadError } from './load-error.ts';
+export { LoadError } from '../errors.ts';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBurstResult, readTraceResults, readTraceSamples } from './k6-results.ts';
-import { LoadError } from './load-error.ts';
+import { LoadError } from '../errors.ts';
 
 // Fixtures are unmodified outputs of k6 v2.2.0 runs of traces/trace.ts and loadtests/burst.ts
 // (README in fixtures/ says how each was made).

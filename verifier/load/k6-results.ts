@@ -7,8 +7,8 @@ import { access, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { LoadResult } from '../run/events.ts';
-import { LoadError } from './load-error.ts';
+import type { LoadResult } from '../journal/events.ts';
+import { LoadError } from '../errors.ts';
 
 export type TraceSample = [unixMs: number, ok: 0 | 1];
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { burstVus, exitProblem, K6ExitError, type K6RunOptions, LineTail, type Spawn, startBurst, startTrace } from './k6-runner.ts';
-import { LoadError } from './load-error.ts';
+import { LoadError } from '../errors.ts';
 
 /** A k6 stand-in: records how it was started and which signals it got; the test decides when it exits. */
 class FakeK6 extends EventEmitter {

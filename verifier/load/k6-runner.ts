@@ -12,8 +12,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { LoadRole } from '../run/events.ts';
-import { LoadError } from './load-error.ts';
+import type { LoadRole } from '../journal/events.ts';
+import { type K6Exit, K6ExitError, LoadError } from '../errors.ts';
 
 /** The part of a ChildProcess the runner uses; node's `spawn` returns one. */
 export interface SpawnedProcess extends EventEmitter {
@@ -25,12 +25,8 @@ export interface SpawnedProcess extends EventEmitter {
 
 export type Spawn = (command: string, args: readonly string[], options: SpawnOptions) => SpawnedProcess;
 
-export interface K6Exit {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  /** True when stop() was called before k6 exited. */
-  stopped: boolean;
-}
+export type { K6Exit } from '../errors.ts';
+export { K6ExitError } from '../errors.ts';
 
 export interface K6Process {
   readonly role: LoadRole;
@@ -324,19 +320,6 @@ export function exitProblem(exit: K6Exit, killedAfterGrace: boolean, stopGraceMs
   const meaning = k6ExitCodes[exit.exitCode] ?? 'unknown exit code';
   const from = exit.exitCode === 105 ? ', but gameday did not stop it: something else signalled it' : '';
   return `exited with code ${exit.exitCode} (${meaning}${from})`;
-}
-
-export class K6ExitError extends LoadError {
-  readonly exit: K6Exit;
-  readonly logFile: string;
-  readonly logTail: readonly string[];
-  constructor(problem: string, exit: K6Exit, logFile: string, logTail: readonly string[]) {
-    const shown = logTail.length === 0 ? '  (k6 wrote nothing)' : logTail.map((line) => `  ${line}`).join('\n');
-    super(`${problem}.\nLast lines of ${logFile}:\n${shown}`);
-    this.exit = exit;
-    this.logFile = logFile;
-    this.logTail = logTail;
-  }
 }
 
 /** The last `size` lines of a stream of text chunks. */

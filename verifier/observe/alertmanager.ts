@@ -3,7 +3,7 @@
 
 import http from 'node:http';
 import { MonitoringError } from '../errors.ts';
-import type { AmAlert, WebhookAlert } from '../run/events.ts';
+import type { AmAlert, WebhookAlert } from '../journal/events.ts';
 import { ApiClient, type ApiClientOptions } from './api-client.ts';
 
 export class AlertmanagerClient extends ApiClient {

@@ -3,7 +3,7 @@
 // figure. Each read of `time()` is bracketed by gameday's clock; the analysis takes the read with
 // the shortest round trip (NTP's idea): offset = prometheusTime − midpoint, ± half the round trip.
 
-import type { ClockSample } from '../run/events.ts';
+import type { ClockSample } from '../journal/events.ts';
 
 export interface ClockSource {
   /** Value of an instant query; for `time()`, Prometheus's clock in unix seconds (milliseconds kept). */
@@ -25,25 +25,4 @@ export async function sampleClock(prometheus: ClockSource, now: () => Date, coun
     });
   }
   return samples;
-}
-
-export interface ClockOffset {
-  /** Prometheus's clock minus gameday's, in milliseconds: positive when Prometheus is ahead. */
-  offsetMs: number;
-  /** Half the round trip of the read it comes from: the true offset is within ± this. */
-  uncertaintyMs: number;
-}
-
-/** The offset from the read with the shortest round trip; null without reads. Pure. */
-export function clockOffset(samples: readonly ClockSample[]): ClockOffset | null {
-  let best: ClockOffset | null = null;
-  for (const sample of samples) {
-    const sent = Date.parse(sample.sentAt);
-    const received = Date.parse(sample.receivedAt);
-    const prometheus = Date.parse(sample.prometheusTime);
-    if (![sent, received, prometheus].every(Number.isFinite) || received < sent) continue;
-    const candidate = { offsetMs: Math.round(prometheus - (sent + received) / 2), uncertaintyMs: Math.ceil((received - sent) / 2) };
-    if (best === null || candidate.uncertaintyMs < best.uncertaintyMs) best = candidate;
-  }
-  return best;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AmAlert, JournalEvent, PromAlert } from '../run/events.ts';
-import type { EventInput } from '../run/journal.ts';
+import type { AmAlert, JournalEvent, PromAlert } from '../journal/events.ts';
+import type { EventInput } from '../journal/journal.ts';
 import { startPoller } from './poller.ts';
 import type { AlertingRule } from './prometheus.ts';
 

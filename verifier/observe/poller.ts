@@ -8,8 +8,8 @@
 // and the rules whose evaluation is not healthy. Blind intervals are computed from these, purely.
 
 import { errorMessage } from '../errors.ts';
-import type { AmAlert, PromAlert, UnhealthyRule } from '../run/events.ts';
-import type { EventInput } from '../run/journal.ts';
+import type { AmAlert, PromAlert, UnhealthyRule } from '../journal/events.ts';
+import type { EventInput } from '../journal/journal.ts';
 import type { AlertingRule } from './prometheus.ts';
 
 export interface PollerOptions {

@@ -2,7 +2,7 @@
 // a MonitoringError. The base URL may carry a path prefix (Mimir's /prometheus, a reverse proxy).
 
 import { MonitoringError } from '../errors.ts';
-import type { PromAlert, SeriesSamples } from '../run/events.ts';
+import type { PromAlert, SeriesSamples } from '../journal/events.ts';
 import { ApiClient, type ApiClientOptions } from './api-client.ts';
 
 export { type ApiClientOptions, probeReady, type Readiness } from './api-client.ts';

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRunDirs, rebuildReports } from '../index.ts';
-import { readJournal } from '../run/journal.ts';
+import { readJournal } from '../journal/journal.ts';
 import { repoRoot, resolveTool } from '../toolchain/index.ts';
 import { formatSeconds } from './format.ts';
 import type { ReportJson } from './report-json.ts';

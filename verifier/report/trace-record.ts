@@ -1,7 +1,7 @@
 // The trace's per-request record, straight from the journal: report.json keeps only totals, and the
 // timeline in report.html draws every request. Pure.
 
-import type { JournalEvent } from '../run/events.ts';
+import type { JournalEvent } from '../journal/events.ts';
 
 export interface TraceRecord {
   /** [unix ms of the iteration, 1 ok / 0 failed], oldest first. */

@@ -1,8 +1,8 @@
 // The inputs journaled at preflight, read from configurations a real Prometheus 2.42 and
-// Alertmanager 0.25 served for the demo (recorded in verifier/check/fixtures).
+// Alertmanager 0.25 served for the demo (recorded in verifier/alerting/fixtures).
 
 import { describe, expect, it } from 'vitest';
-import { recorded } from '../check/fixtures/serve.ts';
+import { recorded } from '../alerting/fixtures/serve.ts';
 import { faultSpec, expectAlert, testPlan } from '../analyze/testing/journal-builder.ts';
 import type { AlertingRule } from '../observe/prometheus.ts';
 import { detectionInputs } from './detection-inputs.ts';

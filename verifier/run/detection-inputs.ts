@@ -1,18 +1,18 @@
 // What bounds each expectation's detection time, read at preflight from the live configurations
 // and journaled (`detection.inputs`), so the report can put every measured latency beside its
 // floor ("where the seconds went") without asking Prometheus again. The reading itself is the
-// check's (verifier/check): the same scrape interval, absence window and route for both.
+// check's (verifier/preflight): the same scrape interval, absence window and route for both.
 
 import { parse } from 'yaml';
-import { scrapeInterval } from '../check/check.ts';
-import { parseScrapeSettings, type ScrapeSettings } from '../check/prometheus-config.ts';
-import { LOOKBACK_SECONDS, queryShape } from '../check/query-shape.ts';
-import { parseRouteTree, type RouteNode, routesFor } from '../check/route.ts';
+import { scrapeInterval } from '../preflight/check.ts';
+import { parseScrapeSettings, type ScrapeSettings } from '../alerting/scrape-settings.ts';
+import { LOOKBACK_SECONDS, queryShape } from '../alerting/query-shape.ts';
+import { parseRouteTree, type RouteNode, routesFor } from '../alerting/routes.ts';
 import { errorMessage } from '../errors.ts';
 import type { AlertingRule } from '../observe/prometheus.ts';
 import type { Expectation, Plan } from '../plan/types.ts';
-import type { DetectionInput, DetectionInputs } from './events.ts';
-import type { EventInput } from './journal.ts';
+import type { DetectionInput, DetectionInputs } from '../journal/events.ts';
+import type { EventInput } from '../journal/journal.ts';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 

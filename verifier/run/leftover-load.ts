@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { JournalEvent, LoadEnded, LoadStarted } from './events.ts';
+import type { JournalEvent, LoadEnded, LoadStarted } from '../journal/events.ts';
 
 export interface Processes {
   /** The process's command line, or undefined when there is no such process. */

@@ -4,16 +4,17 @@
 
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { matchesExpectation } from '../analyze/labels.ts';
-import { GamedayError, PreflightError, RevertError, errorMessage } from '../errors.ts';
+import { matchesExpectation } from '../alerting/labels.ts';
+import { AbortedError, errorMessage, PreflightError, RevertError } from '../errors.ts';
 import { describeInjector, injectorContext, runInjector } from '../faults/injectors.ts';
 import { type AlertmanagerClient, type WebhookReceiver, startWebhookReceiver } from '../observe/alertmanager.ts';
-import { clockOffset, sampleClock } from '../observe/clock.ts';
+import { clockOffset } from '../journal/clock-offset.ts';
+import { sampleClock } from '../observe/clock.ts';
 import { startPoller } from '../observe/poller.ts';
 import type { PrometheusClient } from '../observe/prometheus.ts';
 import type { BurstSpec, FaultSpec, Plan } from '../plan/types.ts';
-import type { JournalEvent, PromAlert } from './events.ts';
-import { type EventInput, openJournal } from './journal.ts';
+import type { JournalEvent, PromAlert } from '../journal/events.ts';
+import { type EventInput, openJournal } from '../journal/journal.ts';
 import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
 import { captureDetectionInputs } from './detection-inputs.ts';
 import { reconcileRecord } from './reconcile.ts';
@@ -45,8 +46,6 @@ export interface RunResult {
   /** Why the run did not complete: a PreflightError (it could not start), an AbortedError, or a crash. */
   error?: unknown;
 }
-
-export class AbortedError extends GamedayError {}
 
 export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunResult> {
   const now = options.now ?? (() => new Date());

@@ -1,7 +1,7 @@
 // The boundaries the orchestrator talks through. Production implementations live in load/,
 // observe/ and faults/; tests pass their own.
 
-import type { LoadResult } from './events.ts';
+import type { LoadResult } from '../journal/events.ts';
 
 export interface TraceStart {
   script: string;

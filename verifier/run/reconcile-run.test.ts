@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeRun } from '../analyze/analyze-run.ts';
 import { expectAlert, faultSpec, JournalBuilder, testPlan, unix } from '../analyze/testing/journal-builder.ts';
-import type { SeriesSamples } from './events.ts';
-import { readJournal } from './journal.ts';
+import type { SeriesSamples } from '../journal/events.ts';
+import { readJournal } from '../journal/journal.ts';
 import { reconcileRun } from './reconcile-run.ts';
 
 let dir: string | undefined;

@@ -5,11 +5,12 @@
 
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { sampleClock, clockOffset } from '../observe/clock.ts';
+import { clockOffset } from '../journal/clock-offset.ts';
+import { sampleClock } from '../observe/clock.ts';
 import { type Environment, monitoringClientOptions } from '../observe/credentials.ts';
 import { PrometheusClient } from '../observe/prometheus.ts';
-import type { JournalEvent, RunStarted } from './events.ts';
-import { openJournal, readJournal } from './journal.ts';
+import type { JournalEvent, RunStarted } from '../journal/events.ts';
+import { openJournal, readJournal } from '../journal/journal.ts';
 import { reconcileRecord, type RecordSource } from './reconcile.ts';
 
 export interface ReconcileRunOptions {

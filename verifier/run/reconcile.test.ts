@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesSamples } from './events.ts';
+import type { SeriesSamples } from '../journal/events.ts';
 import { reconcileRecord, traceLivenessSelector } from './reconcile.ts';
 
 describe('reconcileRecord', () => {

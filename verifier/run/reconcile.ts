@@ -4,8 +4,8 @@
 // reaching Prometheus?). Used at the end of a run and, after a crash, by `gameday reconcile`.
 
 import { errorMessage } from '../errors.ts';
-import type { SeriesSamples } from './events.ts';
-import type { EventInput } from './journal.ts';
+import type { SeriesSamples } from '../journal/events.ts';
+import type { EventInput } from '../journal/journal.ts';
 
 export interface RecordSource {
   rawSamples(selector: string, rangeSeconds: number, time: Date): Promise<SeriesSamples[]>;

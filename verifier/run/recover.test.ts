@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parsePlan } from '../plan/load.ts';
-import { type EventInput, readJournal } from './journal.ts';
+import { type EventInput, readJournal } from '../journal/journal.ts';
 import { revertFromJournal } from './recover.ts';
 import { type FakeTarget, startFakeTarget } from './testing/fakes.ts';
 

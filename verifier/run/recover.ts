@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { RevertError, UsageError, errorMessage } from '../errors.ts';
 import { injectorContext, runInjector } from '../faults/injectors.ts';
 import type { FaultSpec } from '../plan/types.ts';
-import type { JournalEvent, RunStarted } from './events.ts';
-import { openJournal, readJournal } from './journal.ts';
+import type { JournalEvent, RunStarted } from '../journal/events.ts';
+import { openJournal, readJournal } from '../journal/journal.ts';
 import { loadsNotEnded, type Processes, stopLeftoverLoad } from './leftover-load.ts';
 
 /** Faults that may be in place according to the journal, in injection order. */

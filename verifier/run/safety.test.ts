@@ -13,8 +13,8 @@ import { AlertmanagerClient } from '../observe/alertmanager.ts';
 import { monitoringClientOptions } from '../observe/credentials.ts';
 import { PrometheusClient } from '../observe/prometheus.ts';
 import { parsePlan } from '../plan/load.ts';
-import type { JournalEvent } from './events.ts';
-import { readJournal } from './journal.ts';
+import type { JournalEvent } from '../journal/events.ts';
+import { readJournal } from '../journal/journal.ts';
 import { type RunResult, runGameDay } from './orchestrator.ts';
 import { type FakeMonitoring, type FakeTarget, fakeLoadRunner, startFakeMonitoring, startFakeTarget } from './testing/fakes.ts';
 

@@ -5,7 +5,7 @@
 
 import type { InstantResult } from '../observe/prometheus.ts';
 import type { StopCondition } from '../plan/types.ts';
-import type { StopConditionSample } from './events.ts';
+import type { StopConditionSample } from '../journal/events.ts';
 
 /** At most this many series of a result are kept for the journal and the message. */
 const KEPT_SERIES = 5;

@@ -6,7 +6,7 @@
 // this project installed before, then PATH, then an install with progress on the console.
 
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ToolchainError } from '../errors.ts';
@@ -18,6 +18,12 @@ export const K6_MODULE = 'go.k6.io/k6/v2';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const toolsDir = join(repoRoot, '.tools');
+
+/** gameday's own version, from its package.json: journaled with every run and shown in every report. */
+export async function gamedayVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
 const k6BuildDir = fileURLToPath(new URL('./k6/', import.meta.url));
 
 const envOverride: Record<ToolName, string> = {

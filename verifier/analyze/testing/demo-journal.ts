@@ -2,7 +2,7 @@
 // situations the report has to show: a burst that exposes a fault, a notification, a pre-existing
 // alert, an unexpected alert, a failed injection. Renderer tests snapshot it; it is not a recording.
 
-import type { JournalEvent } from '../../run/events.ts';
+import type { JournalEvent } from '../../journal/events.ts';
 import { expectAlert, faultSpec, JournalBuilder, testPlan } from './journal-builder.ts';
 
 /** Prometheus evaluates on a fixed phase; real evaluation timestamps never fall on whole seconds. */

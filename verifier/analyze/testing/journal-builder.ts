@@ -12,7 +12,7 @@ import type {
   SeriesSamples,
   UnhealthyRule,
   WebhookAlert,
-} from '../../run/events.ts';
+} from '../../journal/events.ts';
 
 /** The journals' t=0, on a Prometheus-like evaluation phase so times look like real ones. */
 export const T0 = Date.parse('2026-11-23T02:00:00.000Z');

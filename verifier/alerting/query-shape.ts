@@ -2,7 +2,7 @@
 // a PromQL parser: which scrape jobs it reads, whether it reads k6 series that arrive by remote
 // write, and how long an absence window it waits.
 
-import { parsePrometheusDuration } from './prometheus-config.ts';
+import { parsePrometheusDuration } from './scrape-settings.ts';
 
 export interface QueryShape {
   /** Values of `job="…"` equality matchers, in order of appearance, without repeats. */

@@ -5,7 +5,7 @@
 
 import { parse } from 'yaml';
 import { MonitoringError } from '../errors.ts';
-import { parsePrometheusDuration } from './prometheus-config.ts';
+import { parsePrometheusDuration } from './scrape-settings.ts';
 
 export type MatchOperator = '=' | '!=' | '=~' | '!~';
 

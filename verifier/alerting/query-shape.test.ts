@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recorded } from './fixtures/serve.ts';
-import { parsePrometheusDuration, parseScrapeSettings } from './prometheus-config.ts';
+import { parsePrometheusDuration, parseScrapeSettings } from './scrape-settings.ts';
 import { queryShape } from './query-shape.ts';
 
 interface RulesAnswer {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MonitoringError } from '../errors.ts';
 import { recorded } from './fixtures/serve.ts';
-import { parseMatchers, parseRouteTree, routesFor } from './route.ts';
+import { parseMatchers, parseRouteTree, routesFor } from './routes.ts';
 
 // alertmanager-routes.yml as a real Alertmanager 0.25 echoes it in /api/v2/status.
 const routesStatus = recorded<{ config: { original: string } }>('alertmanager-status-routes.json');

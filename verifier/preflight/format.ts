@@ -1,7 +1,7 @@
 // The check report as a person reads it in a terminal: status first, columns aligned, long
 // details wrapped under their own column, a hint under the detail, and a one-line summary.
 
-import { type CheckReport, type CheckStatus, countFindings } from './report.ts';
+import { type CheckReport, type CheckStatus, countFindings } from './findings.ts';
 
 const STATUS_WORD: Record<CheckStatus, string> = { ok: 'ok', warn: 'WARN', fail: 'FAIL' };
 const HEADER = { status: '', check: 'check', subject: 'subject', detail: 'detail' };

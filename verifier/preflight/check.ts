@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { matchesExpectation } from '../analyze/labels.ts';
+import { matchesExpectation } from '../alerting/labels.ts';
 import { errorMessage } from '../errors.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
 import { monitoringClientOptions } from '../observe/credentials.ts';
@@ -13,13 +13,13 @@ import { type AlertingRule, PrometheusClient, type Readiness } from '../observe/
 import { formatDuration } from '../plan/duration.ts';
 import { closest } from '../plan/suggest.ts';
 import type { Expectation, FaultSpec, Injector, Plan } from '../plan/types.ts';
-import type { AmAlert, PromAlert } from '../run/events.ts';
+import type { AmAlert, PromAlert } from '../journal/events.ts';
 import { resolveTool } from '../toolchain/index.ts';
 import { feasibilityFinding } from './feasibility.ts';
-import { parseScrapeSettings, type ScrapeSettings } from './prometheus-config.ts';
-import { LOOKBACK_SECONDS, type QueryShape, queryShape } from './query-shape.ts';
-import type { CheckFinding, CheckReport } from './report.ts';
-import { parseRouteTree, type RouteNode, routesFor } from './route.ts';
+import { parseScrapeSettings, type ScrapeSettings } from '../alerting/scrape-settings.ts';
+import { LOOKBACK_SECONDS, type QueryShape, queryShape } from '../alerting/query-shape.ts';
+import type { CheckFinding, CheckReport } from './findings.ts';
+import { parseRouteTree, type RouteNode, routesFor } from '../alerting/routes.ts';
 
 /** What `checkPlan` needs from Prometheus; `PrometheusClient` in production. */
 export interface PrometheusApi {

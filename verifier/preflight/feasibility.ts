@@ -1,59 +1,15 @@
-// Can an alert fire within its target at all? The timing chain of research/prom.md 3.2, bounded:
-//   S  scrape interval of the series the rule reads (push interval for k6 remote write)
-//   E  evaluation interval of the rule's group
-//   F  the rule's `for`, which only ends on an evaluation: ceil(F/E)·E
-//   W  absence window of absent_over_time(…[W]) (the 5m lookback for absent() on pushed data)
-//   G  group_wait of the Alertmanager route the alert takes (notification only)
-// firing, best case  ≈ ceil(F/E)·E + max(W − S, 0)   the fault lands just before a scrape and an evaluation
-// firing, worst case ≈ S + E + ceil(F/E)·E + W       it lands just after both
-// notified           = firing + G                     a new aggregation group
-// The verdict compares `within` with the firing times: the run measures detection to firing.
+// The feasibility finding of `gameday check`: the detection bounds of one expected alert against
+// its `within`, in words, with where each input came from.
 
+import { type DetectionChain, type DetectionTimes, detectionTimes, judgeFeasibility } from '../alerting/detection-bounds.ts';
 import { formatDuration } from '../plan/duration.ts';
-import type { CheckFinding } from './report.ts';
-
-export interface DetectionInputs {
-  scrapeSeconds: number;
-  evalSeconds: number;
-  forSeconds: number;
-  windowSeconds: number;
-}
-
-export interface DetectionTimes {
-  /** `for` rounded up to whole evaluations: ceil(F/E)·E. */
-  forOnGridSeconds: number;
-  bestFiringSeconds: number;
-  worstFiringSeconds: number;
-}
-
-export type Feasibility = 'cannot-be-met' | 'best-case-only' | 'met';
-
-export function detectionTimes({ scrapeSeconds: S, evalSeconds: E, forSeconds: F, windowSeconds: W }: DetectionInputs): DetectionTimes {
-  const forOnGridSeconds = evaluationsFor(F, E) * E;
-  return {
-    forOnGridSeconds,
-    bestFiringSeconds: forOnGridSeconds + Math.max(W - S, 0),
-    worstFiringSeconds: S + E + forOnGridSeconds + W,
-  };
-}
-
-export function judgeFeasibility(withinSeconds: number, times: DetectionTimes): Feasibility {
-  if (withinSeconds < times.bestFiringSeconds) return 'cannot-be-met';
-  if (withinSeconds < times.worstFiringSeconds) return 'best-case-only';
-  return 'met';
-}
-
-/** Evaluations a pending alert needs before it fires; tolerant of 10/3-style float noise. */
-function evaluationsFor(forSeconds: number, evalSeconds: number): number {
-  if (forSeconds <= 0 || evalSeconds <= 0) return 0;
-  return Math.ceil(forSeconds / evalSeconds - 1e-9);
-}
+import type { CheckFinding } from './findings.ts';
 
 /** Where each input came from, for the person reading the report. */
 export interface FeasibilityContext {
   subject: string;
   withinSeconds: number;
-  inputs: DetectionInputs;
+  inputs: DetectionChain;
   /** e.g. `job "api"`, `global`, `k6 remote-write push`. */
   scrapeSource: string;
   /** Alertmanager's group_wait on the alert's route, or why it is unknown. */
@@ -116,7 +72,7 @@ export function feasibilityFinding(context: FeasibilityContext): CheckFinding {
   };
 }
 
-function floorParts(inputs: DetectionInputs, times: DetectionTimes): string {
+function floorParts(inputs: DetectionChain, times: DetectionTimes): string {
   const parts: string[] = [];
   if (times.forOnGridSeconds > 0) {
     const evaluations = Math.round(times.forOnGridSeconds / inputs.evalSeconds);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectionTimes, feasibilityFinding, judgeFeasibility } from './feasibility.ts';
+import { detectionTimes, judgeFeasibility } from '../alerting/detection-bounds.ts';
+import { feasibilityFinding } from './feasibility.ts';
 
 describe('detectionTimes', () => {
   it('threshold on a scraped series: best is for on the evaluation grid, worst adds a scrape and an evaluation', () => {

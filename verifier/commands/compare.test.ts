@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../toolchain/index.ts';
-import type { ReportJson } from './report-json.ts';
+import type { ReportJson } from '../report/report-json.ts';
 
 const run = promisify(execFile);
 const gameday = (...args: string[]) =>
@@ -24,7 +24,7 @@ describe('gameday report and gameday compare', () => {
     dir = await mkdtemp(join(tmpdir(), 'gameday-compare-'));
     for (const name of runs) {
       await mkdir(join(dir, name));
-      await copyFile(new URL(`./fixtures/${name}.journal.jsonl`, import.meta.url), join(dir, name, 'journal.jsonl'));
+      await copyFile(new URL(`../report/fixtures/${name}.journal.jsonl`, import.meta.url), join(dir, name, 'journal.jsonl'));
     }
   });
   afterAll(async () => {
@@ -65,7 +65,7 @@ describe('gameday report and gameday compare', () => {
   it('compare says what is wrong with its arguments', async () => {
     const one = await gameday('compare', join(dir, 'demo-run-1'));
     expect(one).toMatchObject({ failed: true, code: 2 });
-    expect((one as { stderr: string }).stderr).toContain('gameday compare takes two or more run folders of one plan');
+    expect((one as { stderr: string }).stderr).toContain('gameday compare takes 2 or more run folders of one plan');
     const missing = await gameday('compare', join(dir, 'demo-run-1'), join(dir, 'nope'));
     expect(missing).toMatchObject({ failed: true, code: 2 });
     expect((missing as { stderr: string }).stderr).toContain(`${join(dir, 'nope')} has neither a journal.jsonl nor a report.json`);

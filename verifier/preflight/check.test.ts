@@ -7,9 +7,16 @@ import { AlertmanagerClient } from '../observe/alertmanager.ts';
 import { PrometheusClient } from '../observe/prometheus.ts';
 import type { Expectation, FaultSpec, Plan } from '../plan/types.ts';
 import { type CheckDeps, type CheckFs, checkPlan } from './check.ts';
-import { type Answer, alertmanagerAnswers, type FixtureServer, prometheusAnswers, recorded, serveAnswers } from './fixtures/serve.ts';
+import {
+  type Answer,
+  alertmanagerAnswers,
+  type FixtureServer,
+  prometheusAnswers,
+  recorded,
+  serveAnswers,
+} from '../alerting/fixtures/serve.ts';
 import { formatCheckReport } from './format.ts';
-import { type CheckFinding, checkExitCode } from './report.ts';
+import { type CheckFinding, checkExitCode } from './findings.ts';
 
 function expectation(alert: string, withinSeconds: number, labels: Record<string, string> = {}): Expectation {
   return { alert, labels, withinSeconds };

@@ -1,0 +1,53 @@
+// `gameday report <run-folder>`: rebuild report.json, report.md, report.html and junit.xml from the
+// run's journal. The reports are a pure function of the journal, so this works after a crash too.
+
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { analyzeRun, exitCodeFor } from '../analyze/index.ts';
+import { readJournal } from '../journal/journal.ts';
+import { type ReportJson, toConsoleTable, toHtml, toJunit, toMarkdown, toReportJson, traceRecord } from '../report/index.ts';
+import { repoRoot } from '../toolchain/index.ts';
+import { defineCommand } from './command.ts';
+
+export interface ReportOutcome {
+  runDir: string;
+  exitCode: number;
+  consoleTable: string;
+  reportFiles: string[];
+  report: ReportJson;
+}
+
+/** Recomputes the analysis from a run's journal and writes report.json, report.md, report.html and junit.xml beside it. */
+export async function rebuildReports(runDir: string): Promise<ReportOutcome> {
+  const events = await readJournal(join(runDir, 'journal.jsonl'));
+  const analysis = analyzeRun(events);
+  const report = toReportJson(analysis);
+  const links = { reportDir: resolve(runDir), repoRoot };
+  const files = {
+    'report.json': `${JSON.stringify(report, null, 2)}\n`,
+    'report.md': toMarkdown(report, links),
+    'report.html': toHtml(report, { links, trace: traceRecord(events) }),
+    'junit.xml': toJunit(report),
+  };
+  for (const [name, content] of Object.entries(files)) await writeFile(join(runDir, name), content);
+  return {
+    runDir,
+    exitCode: exitCodeFor(analysis),
+    consoleTable: toConsoleTable(report),
+    reportFiles: Object.keys(files).map((name) => join(runDir, name)),
+    report,
+  };
+}
+
+export const reportCommand = defineCommand({
+  name: 'report',
+  usage: 'report <run-folder>',
+  summary: "rebuild report.json, report.md, report.html and junit.xml from the run's journal",
+  options: {},
+  positionals: { min: 1, max: 1, what: 'run folder' },
+  async run({ positionals: [runDir] }, io) {
+    const outcome = await rebuildReports(runDir ?? '');
+    io.stdout.write(`${outcome.consoleTable}\n\nreports: ${outcome.reportFiles.join(', ')}\n`);
+    return outcome.exitCode;
+  },
+});

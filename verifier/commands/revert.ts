@@ -1,0 +1,20 @@
+// `gameday revert <run-folder>`: after a crash or `kill -9`, revert every fault the journal shows in
+// place and stop the k6 processes it left running. A second revert is a no-op.
+
+import { EXIT } from '../errors.ts';
+import { revertFromJournal } from '../run/recover.ts';
+import { defineCommand, writeLine } from './command.ts';
+
+export const revertCommand = defineCommand({
+  name: 'revert',
+  usage: 'revert <run-folder>',
+  summary: 'revert every fault the journal shows in place (after a crash)',
+  options: {},
+  positionals: { min: 1, max: 1, what: 'run folder' },
+  async run({ positionals: [runDir] }, io) {
+    const outcome = await revertFromJournal(runDir ?? '', { log: (line) => writeLine(io.stderr, line) });
+    const stopped = outcome.stoppedLoads.length > 0 ? `; stopped k6: ${outcome.stoppedLoads.join(', ')}` : '';
+    io.stdout.write(outcome.alreadyClean ? 'nothing to revert\n' : `reverted: ${outcome.reverted.join(', ') || 'none'}${stopped}\n`);
+    return EXIT.ok;
+  },
+});
