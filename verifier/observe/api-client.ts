@@ -3,6 +3,7 @@
 // servers without `/-/ready` (Mimir, Cortex).
 
 import axios, { type AxiosInstance } from 'axios';
+import { describeHttpError } from '../http.ts';
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -54,8 +55,6 @@ export async function probeReady(http: AxiosInstance, what: string, fallbackPath
     const body = typeof response.data === 'string' ? response.data.trim().slice(0, 200) : '';
     return { ready: false, reason: `${what} answered /-/ready with HTTP ${response.status}${body ? `: ${body}` : ''}` };
   } catch (error) {
-    // Axios leaves the message empty when every address of `localhost` refused; the code remains.
-    const reason = (error as Error).message || (error as { code?: string }).code || String(error);
-    return { ready: false, reason: `${what} did not answer /-/ready: ${reason}` };
+    return { ready: false, reason: `${what} did not answer /-/ready: ${describeHttpError(error)}` };
   }
 }

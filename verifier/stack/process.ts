@@ -6,7 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import { GamedayError } from '../errors.ts';
+import { ProcessStartError } from '../errors.ts';
+import { describeHttpError, httpRequest } from '../http.ts';
 
 export interface ManagedProcess {
   name: string;
@@ -28,8 +29,6 @@ export interface StartOptions {
   readyUrl?: string;
   readyTimeoutMs?: number;
 }
-
-export class ProcessStartError extends GamedayError {}
 
 export async function startProcess(options: StartOptions): Promise<ManagedProcess> {
   const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -96,11 +95,11 @@ export async function waitForHttp(
   for (let delay = options.intervalMs ?? 100; ; delay = Math.min(delay * 1.5, 1000)) {
     if (gone) throw new Error(`the process exited while waiting for ${url}`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
+      const answer = await httpRequest({ url, timeoutMs: 2000 });
+      if (answer.ok) return;
+      last = `HTTP ${answer.status}`;
     } catch (error) {
-      last = (error as Error).cause ? String((error as Error & { cause: Error }).cause.message) : (error as Error).message;
+      last = describeHttpError(error);
     }
     if (Date.now() + delay > deadline) throw new Error(`${url} not ready after ${options.timeoutMs} ms (${last})`);
     await new Promise((resolve) => setTimeout(resolve, delay));
