@@ -11,7 +11,7 @@ import { PrometheusClient } from '../observe/prometheus.ts';
 import { loadPlan } from '../plan/load.ts';
 import type { Plan } from '../plan/types.ts';
 import { createK6Runner } from '../run/k6-load-runner.ts';
-import { runGameDay } from '../run/orchestrator.ts';
+import { runGameDay } from '../run/game-day.ts';
 import { gamedayVersion, resolveTool } from '../toolchain/index.ts';
 import { defineCommand, writeLine } from './command.ts';
 import { rebuildReports, type ReportOutcome } from './report.ts';

@@ -44,7 +44,7 @@ beforeAll(async () => {
   const alertmanager = new AlertmanagerClient({ baseUrl: stack.alertmanager.url });
   // What the cases rely on, waited for against a deadline: Prometheus found Alertmanager, the
   // self-firing alerts fire, and the Watchdog reached Alertmanager (which can take a minute: alerts
-  // fired before discovery are resent after --rules.alert.resend-delay, research/prom.md 3.4).
+  // fired before discovery are resent after --rules.alert.resend-delay, docs/detection-time.md#discovery).
   await waitFor('the demo stack to settle', 180_000, async () => {
     const [discovered, alerts, amAlerts] = await Promise.all([prometheus.alertmanagers(), prometheus.alerts(), alertmanager.alerts()]);
     const firing = (name: string) => alerts.some((alert) => alert.labels.alertname === name && alert.state === 'firing');

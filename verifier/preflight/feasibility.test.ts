@@ -4,7 +4,7 @@ import { feasibilityFinding } from './feasibility.ts';
 
 describe('detectionTimes', () => {
   it('threshold on a scraped series: best is for on the evaluation grid, worst adds a scrape and an evaluation', () => {
-    // research/prom.md 3.2, the lab's `up == 0`, for 10s at S = E = 5s: measured 15.19s to firing.
+    // docs/detection-time.md#stretches, the lab's `up == 0`, for 10s at S = E = 5s: measured 15.19s to firing.
     expect(detectionTimes({ scrapeSeconds: 5, evalSeconds: 5, forSeconds: 10, windowSeconds: 0 })).toEqual({
       forOnGridSeconds: 10,
       bestFiringSeconds: 10,

@@ -3,6 +3,7 @@
 // true for its `for` on consecutive evaluations. An evaluation that fails (Prometheus unreachable)
 // neither starts nor resets the count: it is no evidence either way.
 
+import { errorMessage, PreflightError } from '../errors.ts';
 import type { InstantResult } from '../observe/prometheus.ts';
 import type { StopCondition } from '../plan/types.ts';
 import type { StopConditionSample } from '../journal/events.ts';
@@ -115,4 +116,29 @@ export function describeTrigger(trigger: Trigger, at: number): string {
     })
     .join(', ');
   return `stop condition ${condition.name} (${condition.expr}) was true for ${seconds}s: ${shown}`;
+}
+
+/**
+ * Every stop condition must be a query Prometheus accepts before anything is injected; throws a
+ * PreflightError listing each one it cannot evaluate.
+ */
+export async function requireEvaluable(conditions: readonly StopCondition[], query: (expr: string) => Promise<unknown>): Promise<void> {
+  const problems: string[] = [];
+  for (const condition of conditions) {
+    await query(condition.expr).catch((error: unknown) => {
+      problems.push(`stop condition ${condition.name} (${condition.expr}): ${errorMessage(error)}`);
+    });
+  }
+  if (problems.length > 0) {
+    throw new PreflightError(
+      `Prometheus cannot evaluate the plan's stop conditions, so they could not stop the game day:\n  ${problems.join('\n  ')}\n` +
+        'Fix the expressions in stopConditions (try them in the Prometheus UI).',
+    );
+  }
+}
+
+/** The names of stop conditions true right now; a failed evaluation counts as not true. */
+export async function trueNow(conditions: readonly StopCondition[], query: (expr: string) => Promise<InstantResult>): Promise<string[]> {
+  const results = await Promise.all(conditions.map((condition) => query(condition.expr).then(isTrue, () => false)));
+  return conditions.filter((_, index) => results[index]).map((condition) => `stop condition ${condition.name}`);
 }

@@ -4,7 +4,7 @@
 // check's (verifier/preflight): the same scrape interval, absence window and route for both.
 
 import { parse } from 'yaml';
-import { scrapeInterval } from '../preflight/check.ts';
+import { scrapeInterval } from '../alerting/scrape-interval.ts';
 import { parseScrapeSettings, type ScrapeSettings } from '../alerting/scrape-settings.ts';
 import { LOOKBACK_SECONDS, queryShape } from '../alerting/query-shape.ts';
 import { parseRouteTree, type RouteNode, routesFor } from '../alerting/routes.ts';

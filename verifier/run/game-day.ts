@@ -1,0 +1,218 @@
+// The game day itself: preflight, trace for the whole window, faults and bursts on schedule,
+// observation of Prometheus, Alertmanager and webhooks, and — on every exit path — the revert of
+// every fault still in place. Everything is journaled; the report is computed from the journal.
+// The parts live beside this file: preflight.ts, baseline.ts, fault-controller.ts, loads.ts,
+// stop-conditions.ts, schedule.ts.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AbortedError, errorMessage, RevertError } from '../errors.ts';
+import type { JournalEvent } from '../journal/events.ts';
+import { type EventInput, openJournal } from '../journal/journal.ts';
+import { freshRunId } from '../journal/run-folder.ts';
+import { type AlertmanagerClient, startWebhookReceiver, type WebhookReceiver } from '../observe/alertmanager.ts';
+import { startPoller } from '../observe/poller.ts';
+import type { PrometheusClient } from '../observe/prometheus.ts';
+import type { Plan } from '../plan/types.ts';
+import { waitForCleanBaseline } from './baseline.ts';
+import { journalClockOffset } from './clock-reads.ts';
+import type { RunContext } from './context.ts';
+import { FaultController } from './fault-controller.ts';
+import { Loads } from './loads.ts';
+import type { LoadRunner } from './ports.ts';
+import { runPreflight } from './preflight.ts';
+import { reconcileRecord } from './reconcile.ts';
+import { Schedule } from './schedule.ts';
+import { describeTrigger, type Trigger, watchStopConditions } from './stop-conditions.ts';
+
+export interface RunOptions {
+  /** Folder that holds one folder per run. */
+  runsDir: string;
+  runId?: string;
+  prometheus: PrometheusClient;
+  alertmanager: AlertmanagerClient;
+  loadRunner: LoadRunner;
+  /** Aborts the game day (Ctrl-C): faults are reverted, the report marked aborted. Stop conditions abort it too. */
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  now?: () => Date;
+  gamedayVersion?: string;
+  /** Longest wait for Prometheus to be ready and to have discovered Alertmanager. */
+  readyTimeoutSeconds?: number;
+  /** Called with every event right after it is journaled: live progress, gameday's own metrics. */
+  onEvent?: (event: JournalEvent) => void;
+}
+
+export interface RunResult {
+  runId: string;
+  runDir: string;
+  journalFile: string;
+  status: 'completed' | 'aborted' | 'failed';
+  /** Why the run did not complete: a PreflightError (it could not start), an AbortedError, or a crash. */
+  error?: unknown;
+}
+
+export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunResult> {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const runId = options.runId ?? (await freshRunId(options.runsDir, plan.name, now()));
+  const runDir = join(options.runsDir, runId);
+  await mkdir(runDir, { recursive: true });
+  const journal = openJournal(join(runDir, 'journal.jsonl'));
+  const record = (input: EventInput): void => {
+    const event = { at: now().toISOString(), ...input } as JournalEvent;
+    journal.append(event);
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      log(`event listener failed: ${errorMessage(error)}`);
+    }
+  };
+  const aborter = new AbortController();
+  const schedule = new Schedule(now, aborter.signal, options.signal);
+  const run = new GameDay({ plan, runId, runDir, record, log, now, schedule }, options, aborter);
+  record({ kind: 'run.started', runId, plan, gamedayVersion: options.gamedayVersion ?? 'dev', pid: process.pid });
+  log(`run ${runId}: journal ${journal.file}`);
+
+  let status: RunResult['status'] = 'completed';
+  let reason: string | undefined;
+  let failure: unknown;
+  try {
+    await run.execute();
+  } catch (error) {
+    failure = error;
+    status = error instanceof AbortedError ? 'aborted' : 'failed';
+    reason = errorMessage(error);
+    log(`${status}: ${reason}`);
+  }
+  const unreverted = await run.cleanUp(status === 'completed' ? 'scheduled' : 'aborted');
+  record({ kind: 'run.ended', status, ...(reason ? { reason } : {}) });
+  journal.close();
+  if (unreverted.length > 0) {
+    throw new RevertError(
+      unreverted,
+      `could not revert ${unreverted.join(', ')}: the fault may still be in place. Fix it by hand or run \`gameday revert ${runDir}\`.`,
+      { cause: failure },
+    );
+  }
+  return { runId, runDir, journalFile: journal.file, status, ...(failure ? { error: failure } : {}) };
+}
+
+class GameDay {
+  private readonly run: RunContext;
+  private readonly options: RunOptions;
+  /** Aborts the schedule from inside: a stop condition, or the end of the game day. */
+  private readonly aborter: AbortController;
+  private readonly faults: FaultController;
+  private readonly loads: Loads;
+  private readonly startedAt: Date;
+  private stopWatch?: { stop(): Promise<void> };
+  private poller?: { stop(): Promise<void> };
+  private webhook?: WebhookReceiver;
+  /** Prometheus's clock minus gameday's, from the preflight's reads: the record is read at Prometheus's "now". */
+  private clockOffsetMs?: number;
+
+  constructor(run: RunContext, options: RunOptions, aborter: AbortController) {
+    this.run = run;
+    this.options = options;
+    this.aborter = aborter;
+    this.faults = new FaultController(run);
+    this.loads = new Loads(run, options.loadRunner);
+    this.startedAt = run.now();
+  }
+
+  async execute(): Promise<void> {
+    const { plan, schedule, log } = this.run;
+    const { prometheus, alertmanager } = this.options;
+    this.clockOffsetMs = await runPreflight(this.run, { prometheus, alertmanager }, this.options.readyTimeoutSeconds ?? 90);
+
+    if (plan.monitoring.webhookListen) {
+      this.webhook = await startWebhookReceiver(plan.monitoring.webhookListen, (payload, receivedAt) => {
+        this.run.record({ kind: 'webhook.received', at: receivedAt.toISOString(), ...payload });
+        for (const alert of payload.alerts) log(`${schedule.clock()} webhook: ${alert.labels.alertname} ${alert.status}`);
+      });
+    }
+    this.poller = startPoller({
+      prometheus,
+      alertmanager,
+      intervalSeconds: plan.monitoring.pollIntervalSeconds,
+      record: this.run.record,
+      log: (line) => log(`${schedule.clock()} ${line}`),
+      now: this.run.now,
+    });
+
+    // The trace outlives the window and its grace: it must see the last fault's recovery.
+    await this.loads.startTrace(plan.window.baselineTimeoutSeconds + plan.window.durationSeconds + plan.window.graceSeconds + 60);
+    await waitForCleanBaseline(this.run, prometheus);
+    this.startStopConditions();
+
+    schedule.startWindow();
+    this.run.record({ kind: 'window.started' });
+    log(`window: ${plan.window.durationSeconds}s, ${plan.faults.length} faults, ${plan.bursts.length} bursts`);
+
+    await Promise.all([this.faults.start(plan.faults), ...plan.bursts.map((burst) => this.loads.runBurst(burst))]);
+    await schedule.sleepUntil(plan.window.durationSeconds);
+    log(`${schedule.clock()} window over; observing for ${plan.window.graceSeconds}s more`);
+    await schedule.sleepUntil(plan.window.durationSeconds + plan.window.graceSeconds);
+    this.run.record({ kind: 'window.ended' });
+  }
+
+  /** Reverts what is still in place (newest first), stops k6, reconciles. Returns faults that could not be reverted. */
+  async cleanUp(reason: 'scheduled' | 'aborted'): Promise<string[]> {
+    // Nothing new starts from here on.
+    this.aborter.abort(new Error('the game day is ending'));
+    await this.stopWatch?.stop();
+    const failed = await this.faults.revertAll(reason);
+    await this.loads.stop(reason);
+    await this.poller?.stop();
+    await this.webhook?.close();
+    await journalClockOffset(this.run, this.options.prometheus, 'end');
+    await this.reconcile();
+    return failed;
+  }
+
+  /** From the clean baseline on, a stop condition true for its `for` aborts the game day. */
+  private startStopConditions(): void {
+    const { plan, schedule, log } = this.run;
+    const conditions = plan.stopConditions ?? [];
+    if (conditions.length === 0) return;
+    log(`stop conditions: watching ${conditions.map((condition) => condition.name).join(', ')}`);
+    this.stopWatch = watchStopConditions({
+      conditions,
+      query: (expr) => this.options.prometheus.query(expr),
+      intervalSeconds: plan.monitoring.pollIntervalSeconds,
+      now: this.run.now,
+      onTrigger: (trigger) => this.stopConditionTriggered(trigger),
+      onError: (condition, error) => log(`${schedule.clock()} stop condition ${condition.name}: evaluation failed: ${errorMessage(error)}`),
+    });
+  }
+
+  private stopConditionTriggered(trigger: Trigger): void {
+    const { condition } = trigger;
+    const description = describeTrigger(trigger, this.run.now().getTime());
+    this.run.record({
+      kind: 'stop-condition.triggered',
+      name: condition.name,
+      expr: condition.expr,
+      forSeconds: condition.forSeconds,
+      trueSince: new Date(trigger.trueSince).toISOString(),
+      samples: trigger.samples,
+    });
+    this.run.log(`${this.run.schedule.clock()} STOP: ${description}; aborting and reverting every fault`);
+    this.aborter.abort(new Error(description));
+  }
+
+  /** Prometheus's own record of every alert over the run (exact evaluation timestamps), and of the trace's series. */
+  private async reconcile(): Promise<void> {
+    const events = await reconcileRecord(this.options.prometheus, {
+      from: this.startedAt,
+      to: this.run.now(),
+      runId: this.run.runId,
+      ...(this.clockOffsetMs === undefined ? {} : { offsetMs: this.clockOffsetMs }),
+    });
+    for (const event of events) {
+      this.run.record(event);
+      if (event.kind === 'observe.failed') this.run.log(`reading Prometheus's record failed: ${event.error}`);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+// The k6 processes of a run: the trace for the whole window and each burst at its time. Every
+// start and end is journaled with k6's figures; at the end of the run the trace is stopped (and,
+// on an abort, the bursts too), and the run waits for each to have exited and been read.
+
+import { errorMessage } from '../errors.ts';
+import type { LoadRole } from '../journal/events.ts';
+import type { BurstSpec } from '../plan/types.ts';
+import type { RunContext } from './context.ts';
+import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
+
+interface TrackedLoad {
+  handle: LoadHandle;
+  role: LoadRole;
+  name: string;
+  done: Promise<void>;
+}
+
+export class Loads {
+  private readonly loads: TrackedLoad[] = [];
+  private readonly run: RunContext;
+  private readonly runner: LoadRunner;
+
+  constructor(run: RunContext, runner: LoadRunner) {
+    this.run = run;
+    this.runner = runner;
+  }
+
+  /** Starts the trace for `durationSeconds` (longer than the window: it must outlive the grace). */
+  async startTrace(durationSeconds: number): Promise<void> {
+    const { plan } = this.run;
+    const trace = await this.runner.startTrace({
+      script: plan.trace.script,
+      baseUrl: plan.target.baseUrl,
+      rate: plan.trace.rate,
+      durationSeconds,
+      runId: this.run.runId,
+      runDir: this.run.runDir,
+      prometheusUrl: plan.monitoring.prometheus.url,
+    });
+    this.track(trace, 'trace', 'trace', plan.trace.rate, durationSeconds);
+    this.run.log(`trace: k6 pid ${trace.pid}, ${plan.trace.rate} req/s to ${plan.target.baseUrl}`);
+  }
+
+  /** Waits for the burst's time, starts it, and resolves when it has ended. */
+  async runBurst(burst: BurstSpec): Promise<void> {
+    const { plan, schedule } = this.run;
+    await schedule.sleepUntil(burst.atSeconds);
+    const handle = await this.runner.startBurst({
+      name: burst.name,
+      script: burst.script,
+      baseUrl: plan.target.baseUrl,
+      rate: burst.rate,
+      durationSeconds: burst.durationSeconds,
+      ...(burst.vus ? { vus: burst.vus } : {}),
+      runId: this.run.runId,
+      runDir: this.run.runDir,
+      prometheusUrl: plan.monitoring.prometheus.url,
+    });
+    this.run.log(
+      `${schedule.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (k6 pid ${handle.pid}, ${handle.vus} VUs)`,
+    );
+    await this.track(handle, 'burst', burst.name, burst.rate, burst.durationSeconds).done;
+  }
+
+  /** Stops the trace (and on an abort every burst), then waits until every k6 has exited and been read. */
+  async stop(reason: 'scheduled' | 'aborted'): Promise<void> {
+    for (const load of this.loads) {
+      if (load.role === 'trace' || reason === 'aborted') await load.handle.stop().catch(() => undefined);
+    }
+    await Promise.all(this.loads.map((load) => load.done));
+  }
+
+  private track(handle: LoadHandle, role: LoadRole, name: string, rate: number, durationSeconds: number): TrackedLoad {
+    this.run.record({ kind: 'load.started', role, name, pid: handle.pid, requestedRate: rate, durationSeconds, vus: handle.vus });
+    const done = handle.finished.then(
+      (finish) => this.ended(role, name, finish),
+      (error) => this.ended(role, name, { exitCode: null, signal: null, error: errorMessage(error) }),
+    );
+    const load = { handle, role, name, done };
+    this.loads.push(load);
+    return load;
+  }
+
+  private ended(role: LoadRole, name: string, finish: LoadFinish): void {
+    const { record, log, schedule } = this.run;
+    record({
+      kind: 'load.ended',
+      role,
+      name,
+      exitCode: finish.exitCode,
+      signal: finish.signal,
+      ...(finish.result ? { result: finish.result } : {}),
+      ...(finish.error ? { error: finish.error } : {}),
+    });
+    if (finish.traceSamples) {
+      record({
+        kind: 'trace.samples',
+        samples: finish.traceSamples,
+        ...(finish.traceLatencies ? { latencies: finish.traceLatencies } : {}),
+      });
+    }
+    if (finish.result) {
+      const r = finish.result;
+      log(
+        `${schedule.clock()} burst ${name} done: ${r.achievedRate.toFixed(1)} of ${r.requestedRate} req/s, ${r.droppedIterations} dropped iterations`,
+      );
+    }
+    if (finish.error) log(`${schedule.clock()} ${role} ${name}: ${finish.error}`);
+  }
+}
