@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Expectation } from '../plan/types.ts';
-import { alertLabels, formatAlert, labelKey, matchesExpectation, sameAlert } from './labels.ts';
+import { alertLabels, formatSelector, labelKey, matchesExpectation, sameAlert } from './labels.ts';
 
 describe('matchesExpectation', () => {
   const alert = { alertname: 'PrimaryDown', role: 'primary', instance: 'db-1' };
@@ -43,6 +43,16 @@ describe('label sets', () => {
   });
 
   it('writes an alert as a PromQL selector', () => {
-    expect(formatAlert({ alertname: 'X', job: 'app', instance: 'a' })).toBe('X{instance="a", job="app"}');
+    const labels = { alertname: 'X', job: 'app', instance: 'a' };
+    expect(formatSelector('X', labels)).toBe('X{instance="a", job="app"}');
+    expect(formatSelector('X', {})).toBe('X');
+    expect(formatSelector('X', { path: 'say "hi"' })).toBe('X{path="say \\"hi\\""}');
+  });
+
+  it('writes the compact form gameday check has always used for its subjects', () => {
+    const labels = { severity: 'page', Zone: 'b', role: 'say "hi"' };
+    expect(formatSelector('X', labels, { style: 'compact' })).toBe('X{role="say "hi"",severity="page",Zone="b"}');
+    expect(formatSelector('X', { alertname: 'X' }, { style: 'compact' })).toBe('X{alertname="X"}');
+    expect(formatSelector('X', {}, { style: 'compact' })).toBe('X');
   });
 });

@@ -47,11 +47,33 @@ export function matchesExpectation(labels: Labels, expectation: Pick<Expectation
   return alertnameOf(labels) === expectation.alert && includesLabels(labels, expectation.labels);
 }
 
-/** `Name{label="value", ...}` without the alertname inside the braces, as PromQL writes a selector. */
-export function formatAlert(labels: Labels): string {
-  const { alertname = '', ...rest } = labels;
-  const pairs = Object.keys(rest)
+export interface SelectorOptions {
+  /**
+   * `promql` (the default): `Name{a="1", b="2"}`: names in code-unit order, values quoted and
+   * escaped as JSON (and PromQL) strings, an `alertname` label left out (it is the name in front).
+   * Reports, the console, junit and gameday's metrics write selectors this way.
+   *
+   * `compact`: `Name{a="1",b="2"}`: names in locale order (`localeCompare`), values between plain
+   * quotes as they are, every label written, `alertname` included. The subjects of
+   * `gameday check`'s findings have always been written this way; kept so they do not change.
+   */
+  style?: 'promql' | 'compact';
+}
+
+/**
+ * An alert as a PromQL selector: its name, then its labels (a plan's matchers or a sighting's
+ * labels) in braces; the name alone when there are none. The one way gameday writes an alert as text.
+ */
+export function formatSelector(alert: string, labels: Labels, options: SelectorOptions = {}): string {
+  if (options.style === 'compact') {
+    const pairs = Object.keys(labels)
+      .sort((a, b) => a.localeCompare(b))
+      .map((name) => `${name}="${labels[name]}"`);
+    return pairs.length > 0 ? `${alert}{${pairs.join(',')}}` : alert;
+  }
+  const pairs = Object.keys(labels)
+    .filter((name) => name !== 'alertname')
     .sort()
-    .map((name) => `${name}=${JSON.stringify(rest[name])}`);
-  return pairs.length > 0 ? `${alertname}{${pairs.join(', ')}}` : alertname;
+    .map((name) => `${name}=${JSON.stringify(labels[name])}`);
+  return pairs.length > 0 ? `${alert}{${pairs.join(', ')}}` : alert;
 }

@@ -2,7 +2,7 @@
 // and when not, or not at once, whose doing it was. Alertmanager flushes a new aggregation group
 // after group_wait, but an alert that joins a group that already exists waits for the group's
 // next tick (up to group_interval), and one that fires and resolves between two ticks is never
-// sent at all (research/prom.md 3.5): that is grouping, not a slow rule.
+// sent at all (docs/detection-time.md#grouping): that is grouping, not a slow rule.
 
 import type { DetectionInput } from '../journal/events.ts';
 import type { AlertEpisode, BlindInterval, Delivery } from './model.ts';
@@ -70,7 +70,7 @@ export function deliveryOf(facts: DeliveryFacts): Delivery {
       return result(
         'delayed-by-grouping',
         `the webhook came ${seconds(delay)} after firing, later than ${waitText} but within ${intervalText}${assumed}: the alert joined an ` +
-          "aggregation group that already existed and waited for the group's next tick (research/prom.md 3.5); the rule was not slow",
+          "aggregation group that already existed and waited for the group's next tick (see docs/detection-time.md#grouping); the rule was not slow",
         delay,
       );
     }
@@ -95,7 +95,7 @@ export function deliveryOf(facts: DeliveryFacts): Delivery {
     return result(
       'suppressed-by-grouping',
       `no webhook came: the alert fired and resolved ${seconds(secondsBetween(firingAt, endedBy))} later, within one ${intervalText}${assumed}. ` +
-        'When its aggregation group already existed, Alertmanager found nothing firing at the next tick and sent nothing (research/prom.md 3.5): grouping, not the rule',
+        'When its aggregation group already existed, Alertmanager found nothing firing at the next tick and sent nothing (see docs/detection-time.md#grouping): grouping, not the rule',
     );
   }
   if (dueBy > facts.endOfRecord) return result('not-observed', `the record ends before a notification was due (${waitText} after firing)`);

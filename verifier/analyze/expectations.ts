@@ -9,7 +9,7 @@ import type { AlertmanagerAlertsPolled, DetectionInput, WebhookReceived } from '
 import { blindnessFor } from './blind.ts';
 import { deliveryOf } from './delivery.ts';
 import { SAME_INSTANT_MS } from './episodes.ts';
-import { formatAlert, matchesExpectation, sameAlert } from '../alerting/labels.ts';
+import { alertnameOf, formatSelector, matchesExpectation, sameAlert } from '../alerting/labels.ts';
 import type { AlertEpisode, BlindInterval, ExpectationAnalysis, InconclusiveReason, PreExistingEpisode, Verdict } from './model.ts';
 import { recoveryOf } from './recovery.ts';
 import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';
@@ -61,7 +61,7 @@ export function judgeExpectation(
 
   for (const episode of preExisting) {
     notes.push(
-      `${formatAlert(episode.labels)} was already ${episode.firing && episode.firing.at <= window.injectedAt ? 'firing' : 'pending'} ` +
+      `${formatSelector(alertnameOf(episode.labels), episode.labels)} was already ${episode.firing && episode.firing.at <= window.injectedAt ? 'firing' : 'pending'} ` +
         `at injection (since ${toIso(episode.startedAt)}): not counted as a detection`,
     );
   }
@@ -203,7 +203,7 @@ function inconclusiveReasons(
         from: blocking.startedAt,
         to: blocking.endedBy,
         detail:
-          `${formatAlert(blocking.labels)} was already active at injection (since ${toIso(blocking.startedAt)}) and still active when ` +
+          `${formatSelector(alertnameOf(blocking.labels), blocking.labels)} was already active at injection (since ${toIso(blocking.startedAt)}) and still active when ` +
           'the target passed: a new episode could not start, so whether this fault would fire it cannot be told',
       });
     }

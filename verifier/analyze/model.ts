@@ -184,7 +184,7 @@ export interface Recovery {
 
 /**
  * on-time: within group_wait of firing; delayed-by-grouping: later, within group_interval (an
- * existing aggregation group's next tick, research/prom.md 3.5); late: later still;
+ * existing aggregation group's next tick, docs/detection-time.md#grouping); late: later still;
  * suppressed-by-grouping: never sent, the alert fired and resolved within one group_interval;
  * alertmanager-blind: Alertmanager or the watchdog was down; not-routed-to-gameday: its route's
  * receiver does not call gameday's webhook; not-notified: none came though it stayed firing;

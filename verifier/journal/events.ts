@@ -254,7 +254,7 @@ export interface ClockSample {
 
 /**
  * What bounds each expectation's detection time, read from the configurations at preflight
- * (research/prom.md 3.2): scrape and evaluation intervals, `for`, absence window, and the
+ * (docs/detection-time.md#bounds): scrape and evaluation intervals, `for`, absence window, and the
  * Alertmanager route's group_wait and group_interval. One entry per distinct expectation.
  */
 export interface DetectionInputs extends Base {

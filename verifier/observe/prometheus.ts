@@ -95,7 +95,7 @@ export class PrometheusClient extends ApiClient {
 
   /**
    * Raw samples of a range selector, e.g. `ALERTS{alertname="X"}[10m]`, evaluated at `time`.
-   * An instant query of a range selector returns the exact stored timestamps (research/prom.md 1.3),
+   * An instant query of a range selector returns the exact stored timestamps (docs/detection-time.md#timestamps),
    * unlike query_range, which snaps to its step.
    */
   async rawSamples(selector: string, rangeSeconds: number, time: Date): Promise<SeriesSamples[]> {

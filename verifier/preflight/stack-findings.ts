@@ -35,7 +35,7 @@ export function discoveryFinding(discovered: Outcome<string[]>, alertmanagerUrl:
       ...base,
       status: 'fail',
       detail: 'Prometheus has discovered no Alertmanager: no alert would reach Alertmanager',
-      hint: 'list the Alertmanager under alerting.alertmanagers in prometheus.yml (right after Prometheus starts, discovery takes a few seconds)',
+      hint: 'list the Alertmanager under alerting.alertmanagers in prometheus.yml (right after Prometheus starts, discovery takes a few seconds; see docs/detection-time.md#discovery)',
     };
   }
   const wanted = hostPort(alertmanagerUrl);
@@ -109,7 +109,7 @@ export function watchdogFinding(name: string, world: Pick<World, 'rules' | 'prom
       ...base,
       status: 'fail',
       detail: `firing in Prometheus since ${shortTime(firing.activeAt)} but not in Alertmanager`,
-      hint: 'check alerting.alertmanagers in prometheus.yml; right after Prometheus starts, alerts that fired before it found Alertmanager arrive about a minute later (--rules.alert.resend-delay)',
+      hint: 'check alerting.alertmanagers in prometheus.yml; right after Prometheus starts, alerts that fired before it found Alertmanager arrive about a minute later (--rules.alert.resend-delay; see docs/detection-time.md#discovery)',
     };
   }
   return {

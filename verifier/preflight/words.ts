@@ -1,5 +1,6 @@
 // Small pieces of wording shared by the findings of `gameday check`.
 
+import { formatSelector } from '../alerting/labels.ts';
 import type { Expectation, Plan } from '../plan/types.ts';
 
 export function expectedAlertNames(plan: Plan): string[] {
@@ -16,10 +17,7 @@ export function distinctExpectations(plan: Plan): Expectation[] {
 }
 
 export function describeExpectation(expectation: Expectation): string {
-  const labels = Object.entries(expectation.labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => `${name}="${value}"`);
-  return labels.length > 0 ? `${expectation.alert}{${labels.join(',')}}` : expectation.alert;
+  return formatSelector(expectation.alert, expectation.labels, { style: 'compact' });
 }
 
 /** Labels an active alert carries beyond alertname and those the plan asked for, to tell episodes apart. */

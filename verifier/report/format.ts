@@ -31,14 +31,8 @@ export function formatPercent(ratio: number | null): string {
   return `${(ratio * 100).toFixed(1)} %`;
 }
 
-/** `Name{label="value"}`, as PromQL writes a selector; the plan's matchers or an alert's labels. */
-export function formatSelector(alert: string, labels: Readonly<Record<string, string>>): string {
-  const pairs = Object.keys(labels)
-    .filter((name) => name !== 'alertname')
-    .sort()
-    .map((name) => `${name}=${JSON.stringify(labels[name])}`);
-  return pairs.length > 0 ? `${alert}{${pairs.join(', ')}}` : alert;
-}
+/** `Name{label="value"}`: the one selector formatter, kept beside the other formatters for the renderers. */
+export { formatSelector } from '../alerting/labels.ts';
 
 /** Time of day in UTC, to the second: the date is in the report's header. */
 export function formatClock(iso: string | null): string {

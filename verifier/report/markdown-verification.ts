@@ -5,6 +5,7 @@
 
 import { formatClock, formatSeconds, formatSelector, NONE } from './format.ts';
 import type { ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
+import { docsHref, type LinkBase, linkDocs } from './runbook-link.ts';
 
 type Row = { fault: ReportFault; expectation: ReportExpectation };
 
@@ -35,7 +36,7 @@ const deliveryWords: Record<ReportExpectation['delivery']['status'], string> = {
 };
 
 /** After each revert: when each expected alert resolved; and whether a page went out, and if not, why. */
-export function recoveryAndDeliverySection(report: ReportJson): string {
+export function recoveryAndDeliverySection(report: ReportJson, links: LinkBase): string {
   const all = rows(report);
   if (all.length === 0) return '';
   const table = all.map(({ fault, expectation: e }) => [
@@ -48,7 +49,7 @@ export function recoveryAndDeliverySection(report: ReportJson): string {
   ]);
   const explanations = all
     .filter(({ expectation: e }) => !['on-time', 'not-fired'].includes(e.delivery.status))
-    .map(({ fault, expectation: e }) => `- ${fault.name} / ${e.alert}: ${e.delivery.explanation}`);
+    .map(({ fault, expectation: e }) => `- ${fault.name} / ${e.alert}: ${linkDocs(e.delivery.explanation, links)}`);
   return [
     '## Recovery and delivery',
     '',
@@ -60,13 +61,14 @@ export function recoveryAndDeliverySection(report: ReportJson): string {
     '',
     '**resolved after revert**: from the revert to the evaluation that no longer saw the alert (negative: it stopped while the fault ' +
       'was in place). **notification**: whether the webhook came within `group_wait` of firing; grouping delays or suppresses ' +
-      'notifications of alerts that join an existing aggregation group (research/prom.md 3.5), which is not the rule being slow.',
+      `notifications of alerts that join an existing aggregation group ([why](${docsHref(links, 'detection-time.md#grouping')})), ` +
+      'which is not the rule being slow.',
     ...(explanations.length > 0 ? ['', ...explanations] : []),
   ].join('\n');
 }
 
 /** Each expectation's latency beside the floor its configuration allows, stretch by stretch, with the source of each figure. */
-export function timingSection(report: ReportJson): string {
+export function timingSection(report: ReportJson, links: LinkBase): string {
   const all = rows(report);
   if (all.length === 0) return '';
   const table = all.map(({ fault, expectation: e }) => {
@@ -117,7 +119,8 @@ export function timingSection(report: ReportJson): string {
       table,
     ),
     '',
-    'Measured seconds with, in brackets, what the configuration allows (research/prom.md 3.2): **fault → pending**, the condition ' +
+    `Measured seconds with, in brackets, what the configuration allows ([how](${docsHref(links, 'detection-time.md#bounds')})): ` +
+      '**fault → pending**, the condition ' +
       'reaching a scrape and an evaluation (plus any absence window); **pending → firing**, `for` rounded up to whole evaluations; ' +
       '**firing → notified**, `group_wait`. **floor–worst**: the fastest and slowest the alert can fire. **sources**: `ALERTS` is ' +
       "Prometheus's own record (exact evaluation timestamps); `prometheus-api` / `alertmanager-api` are polls; `webhook` is Alertmanager's notification.",

@@ -4,7 +4,7 @@ import { demoJournal } from '../analyze/testing/demo-journal.ts';
 import { expectAlert, faultSpec, JournalBuilder, testPlan } from '../analyze/testing/journal-builder.ts';
 import { toMarkdown } from './markdown.ts';
 import { toReportJson } from './report-json.ts';
-import { runbookHref } from './runbook-link.ts';
+import { docsHref, linkDocs, runbookHref } from './runbook-link.ts';
 
 const links = { reportDir: '/repo/runs/demo-20261123T020000Z', repoRoot: '/repo' };
 
@@ -46,9 +46,9 @@ describe('toMarkdown', () => {
       | break-cache | \`CacheErrors\` | did not fire | — | — | — |
       | pool-typo | \`PoolExhausted\` | resolved before the revert | −44.682 s | on time | 1.082 s |
 
-      **resolved after revert**: from the revert to the evaluation that no longer saw the alert (negative: it stopped while the fault was in place). **notification**: whether the webhook came within \`group_wait\` of firing; grouping delays or suppresses notifications of alerts that join an existing aggregation group (research/prom.md 3.5), which is not the rule being slow.
+      **resolved after revert**: from the revert to the evaluation that no longer saw the alert (negative: it stopped while the fault was in place). **notification**: whether the webhook came within \`group_wait\` of firing; grouping delays or suppresses notifications of alerts that join an existing aggregation group ([why](../../docs/detection-time.md#grouping)), which is not the rule being slow.
 
-      - cut-replica / ReplicaLag: no webhook came: the alert fired and resolved 20 s later, within one group_interval 300 s (Alertmanager's configuration was not read: its defaults assumed). When its aggregation group already existed, Alertmanager found nothing firing at the next tick and sent nothing (research/prom.md 3.5): grouping, not the rule
+      - cut-replica / ReplicaLag: no webhook came: the alert fired and resolved 20 s later, within one group_interval 300 s (Alertmanager's configuration was not read: its defaults assumed). When its aggregation group already existed, Alertmanager found nothing firing at the next tick and sent nothing (see [docs/detection-time.md#grouping](../../docs/detection-time.md#grouping)): grouping, not the rule
 
       ## Where the seconds went
 
@@ -59,7 +59,7 @@ describe('toMarkdown', () => {
       | break-cache | \`CacheErrors\` | — | — | — | — | — | — / — / — / — |
       | pool-typo | \`PoolExhausted\` | 5.418 s | — | — | — | — | ALERTS / alertmanager-api / webhook / ALERTS |
 
-      Measured seconds with, in brackets, what the configuration allows (research/prom.md 3.2): **fault → pending**, the condition reaching a scrape and an evaluation (plus any absence window); **pending → firing**, \`for\` rounded up to whole evaluations; **firing → notified**, \`group_wait\`. **floor–worst**: the fastest and slowest the alert can fire. **sources**: \`ALERTS\` is Prometheus's own record (exact evaluation timestamps); \`prometheus-api\` / \`alertmanager-api\` are polls; \`webhook\` is Alertmanager's notification.
+      Measured seconds with, in brackets, what the configuration allows ([how](../../docs/detection-time.md#bounds)): **fault → pending**, the condition reaching a scrape and an evaluation (plus any absence window); **pending → firing**, \`for\` rounded up to whole evaluations; **firing → notified**, \`group_wait\`. **floor–worst**: the fastest and slowest the alert can fire. **sources**: \`ALERTS\` is Prometheus's own record (exact evaluation timestamps); \`prometheus-api\` / \`alertmanager-api\` are polls; \`webhook\` is Alertmanager's notification.
 
       ## Impact and time to restore
 
@@ -192,7 +192,7 @@ describe('toMarkdown', () => {
       | --- | --- | --- | ---: | --- | ---: |
       | kill-primary | \`PrimaryDown{role="primary"}\` | fault never reverted | — | not observed | — |
 
-      **resolved after revert**: from the revert to the evaluation that no longer saw the alert (negative: it stopped while the fault was in place). **notification**: whether the webhook came within \`group_wait\` of firing; grouping delays or suppresses notifications of alerts that join an existing aggregation group (research/prom.md 3.5), which is not the rule being slow.
+      **resolved after revert**: from the revert to the evaluation that no longer saw the alert (negative: it stopped while the fault was in place). **notification**: whether the webhook came within \`group_wait\` of firing; grouping delays or suppresses notifications of alerts that join an existing aggregation group ([why](../../docs/detection-time.md#grouping)), which is not the rule being slow.
 
       - kill-primary / PrimaryDown: the record ends before a notification was due (group_wait 30 s after firing)
 
@@ -202,7 +202,7 @@ describe('toMarkdown', () => {
       | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
       | kill-primary | \`PrimaryDown{role="primary"}\` | 80 s | — | — | — | — | prometheus-api / alertmanager-api / — / — |
 
-      Measured seconds with, in brackets, what the configuration allows (research/prom.md 3.2): **fault → pending**, the condition reaching a scrape and an evaluation (plus any absence window); **pending → firing**, \`for\` rounded up to whole evaluations; **firing → notified**, \`group_wait\`. **floor–worst**: the fastest and slowest the alert can fire. **sources**: \`ALERTS\` is Prometheus's own record (exact evaluation timestamps); \`prometheus-api\` / \`alertmanager-api\` are polls; \`webhook\` is Alertmanager's notification.
+      Measured seconds with, in brackets, what the configuration allows ([how](../../docs/detection-time.md#bounds)): **fault → pending**, the condition reaching a scrape and an evaluation (plus any absence window); **pending → firing**, \`for\` rounded up to whole evaluations; **firing → notified**, \`group_wait\`. **floor–worst**: the fastest and slowest the alert can fire. **sources**: \`ALERTS\` is Prometheus's own record (exact evaluation timestamps); \`prometheus-api\` / \`alertmanager-api\` are polls; \`webhook\` is Alertmanager's notification.
 
       ## Impact and time to restore
 
@@ -255,5 +255,17 @@ describe('runbookHref', () => {
     { url: '/srv/runbooks/x.md', href: '../../../srv/runbooks/x.md' },
   ])('$url → $href', ({ url, href }) => {
     expect(runbookHref(url, links)).toBe(href);
+  });
+});
+
+describe('docsHref', () => {
+  it('links a docs page and anchor from the run folder', () => {
+    expect(docsHref(links, 'detection-time.md#grouping')).toBe('../../docs/detection-time.md#grouping');
+  });
+
+  it('makes the docs pages a message names into links, and leaves other paths alone', () => {
+    expect(linkDocs('grouping (see docs/detection-time.md#grouping); not my/docs/x.md', links)).toBe(
+      'grouping (see [docs/detection-time.md#grouping](../../docs/detection-time.md#grouping)); not my/docs/x.md',
+    );
   });
 });

@@ -21,8 +21,8 @@ export function toMarkdown(report: ReportJson, links: LinkBase): string {
   const sections = [
     header(report),
     detectionSection(report, links),
-    recoveryAndDeliverySection(report),
-    timingSection(report),
+    recoveryAndDeliverySection(report, links),
+    timingSection(report, links),
     impactSection(report),
     timelineSection(report),
     followUpsSection(report),

@@ -1,7 +1,7 @@
 // Starts the real Prometheus and Alertmanager (Debian packages) as plain processes on loopback,
 // each with its own temporary data folder, for the demo and the integration tests.
-// Debian's binaries default to /etc/prometheus and /var/lib/prometheus, so every path is explicit
-// (research/prom.md section 8).
+// Debian's binaries default to /etc/prometheus and /var/lib/prometheus (`prometheus --help` shows
+// them), so every path is explicit.
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -59,7 +59,7 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
         '--web.enable-lifecycle',
         '--web.enable-remote-write-receiver',
         // Alerts that fire before Prometheus has discovered Alertmanager are dropped and resent
-        // only after this delay (1m by default; research/prom.md 3.4). A short one keeps a
+        // only after this delay (1m by default; docs/detection-time.md#discovery). A short one keeps a
         // demo's or test's wait for the watchdog short.
         '--rules.alert.resend-delay=5s',
         '--log.level=info',

@@ -3,7 +3,7 @@
 
 import { formatClock, formatSeconds, formatSelector, NONE } from '../format.ts';
 import type { ReportExpectation, ReportFault, ReportJson } from '../report-json.ts';
-import { type LinkBase, runbookHref } from '../runbook-link.ts';
+import { docsHref, type LinkBase, runbookHref } from '../runbook-link.ts';
 import { table } from './table.ts';
 import { markup, type SafeHtml } from './template.ts';
 import { verdictBadge } from './verdict.ts';
@@ -44,7 +44,9 @@ ${table({ className: 'detection', columns, rows })}
 <p class="explain">Seconds from the moment the fault was in place (or the start of the burst that exposes it).
 <b>pending</b>: the rule first saw the condition (<code>activeAt</code>); <b>firing</b>: the alert fired (the detection latency);
 <b>notified</b>: the webhook arrived; <b>resolved after revert</b>: until the alert was gone (negative: before the revert);
-<b>notification</b>: whether the page came on time, and if not, why (hover for the explanation).</p>
+<b>notification</b>: whether the page came on time, and if not, why (hover for the explanation;
+<a href="${docsHref(links, 'detection-time.md#grouping')}">how grouping delays or suppresses a page</a>).
+<a href="${docsHref(links, 'detection-time.md#stretches')}">How detection time is made up</a>.</p>
 </section>`;
 }
 
