@@ -2,6 +2,8 @@
 //   k6                      built from source with `go install` at the version pinned in ./k6/go.mod
 //   prometheus, promtool    Debian package `prometheus`
 //   alertmanager, amtool    Debian package `prometheus-alertmanager`
+//   vegeta                  built from source with `go install` at VEGETA_VERSION (bench only)
+//   nginx                   Debian package `nginx-light` (bench only: the target the load generators share)
 // Order for each: an override in the environment (GAMEDAY_K6, GAMEDAY_PROMETHEUS, ...), then what
 // this project installed before, then PATH, then an install with progress on the console.
 
@@ -11,10 +13,12 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ToolchainError } from '../errors.ts';
 
-export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium';
+export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'vegeta' | 'nginx';
 
 export const K6_VERSION = 'v2.2.0';
 export const K6_MODULE = 'go.k6.io/k6/v2';
+export const VEGETA_VERSION = 'v12.13.0';
+export const VEGETA_MODULE = 'github.com/tsenart/vegeta/v12';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const toolsDir = join(repoRoot, '.tools');
@@ -33,6 +37,8 @@ const envOverride: Record<ToolName, string> = {
   alertmanager: 'GAMEDAY_ALERTMANAGER',
   amtool: 'GAMEDAY_AMTOOL',
   chromium: 'GAMEDAY_CHROMIUM',
+  vegeta: 'GAMEDAY_VEGETA',
+  nginx: 'GAMEDAY_NGINX',
 };
 
 /** Names to look for on PATH; Debian calls Alertmanager `prometheus-alertmanager`. */
@@ -43,15 +49,22 @@ const pathNames: Record<ToolName, string[]> = {
   alertmanager: ['prometheus-alertmanager', 'alertmanager'],
   amtool: ['amtool'],
   chromium: ['chromium', 'chromium-browser'],
+  vegeta: ['vegeta'],
+  nginx: ['nginx'],
 };
 
-const debianPackage: Record<Exclude<ToolName, 'k6'>, string> = {
+/** Debian installs daemons in /usr/sbin, which a user's PATH often leaves out. */
+const extraDirs: Partial<Record<ToolName, string[]>> = { nginx: ['/usr/sbin'] };
+
+const debianPackage: Record<Exclude<ToolName, 'k6' | 'vegeta'>, string> = {
   prometheus: 'prometheus',
   promtool: 'prometheus',
   alertmanager: 'prometheus-alertmanager',
   amtool: 'prometheus-alertmanager',
   // Only the browser test of report.html needs it; test tools cannot download a browser here.
   chromium: 'chromium',
+  // The smallest nginx build: enough to serve a fixed body as the bench's target.
+  nginx: 'nginx-light',
 };
 
 export interface ToolchainOptions {
@@ -95,11 +108,13 @@ async function locateOrInstall(name: ToolName, options: ToolchainOptions): Promi
   }
 
   if (name === 'k6') return locateOrBuildK6(env, log);
+  if (name === 'vegeta') return locateOrBuildVegeta(env, log);
 
-  const onPath = await findOnPath(pathNames[name], env);
+  const dirs = extraDirs[name] ?? [];
+  const onPath = await findOnPath(pathNames[name], env, dirs);
   if (onPath) return onPath;
-  await aptInstall(debianPackage[name], log);
-  const installed = await findOnPath(pathNames[name], env);
+  await aptInstall(debianPackage[name], envOverride[name], log);
+  const installed = await findOnPath(pathNames[name], env, dirs);
   if (!installed) {
     throw new ToolchainError(
       `Installed the Debian package ${debianPackage[name]} but still cannot find ${pathNames[name].join(' or ')} on PATH.`,
@@ -124,42 +139,93 @@ async function locateOrBuildK6(env: NodeJS.ProcessEnv, log: (line: string) => vo
   return ours;
 }
 
-/** `go install` of the pinned k6 into .tools/bin, through a temporary GOBIN so a half-built binary never appears. */
-async function buildK6(target: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+async function locateOrBuildVegeta(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
+  const ours = join(toolsDir, 'bin', 'vegeta');
+  // vegeta built by `go install` prints an empty version; the module version is in its build info.
+  if ((await isExecutable(ours)) && (await goModuleVersion(ours, VEGETA_MODULE, VEGETA_VERSION, env)) !== 'other') return ours;
+  await goInstall({ module: VEGETA_MODULE, version: VEGETA_VERSION, binary: 'vegeta', target: ours, env, log });
+  return ours;
+}
+
+/**
+ * Whether a Go binary was built from `module` at `version`, read from its build info with
+ * `go version -m` (a line "mod <module> <version> <sum>"); 'unknown' when Go is not there to ask.
+ */
+async function goModuleVersion(
+  path: string,
+  module: string,
+  version: string,
+  env: NodeJS.ProcessEnv,
+): Promise<'pinned' | 'other' | 'unknown'> {
+  const go = await findOnPath(['go'], env);
+  if (!go) return 'unknown';
+  const lines: string[] = [];
+  try {
+    await run(go, ['version', '-m', path], {
+      onLine: (line) => lines.push(line.trim().split(/\s+/).join(' ')),
+      what: `go version -m ${path}`,
+    });
+  } catch {
+    return 'other';
+  }
+  return lines.some((line) => line.startsWith(`mod ${module} ${version}`)) ? 'pinned' : 'other';
+}
+
+/** `go install` of the pinned k6 into .tools/bin. */
+function buildK6(target: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  // Inside verifier/toolchain/k6, whose go.mod pins k6 and every dependency.
+  return goInstall({ module: K6_MODULE, version: K6_VERSION, binary: 'k6', target, env, log, cwd: k6BuildDir });
+}
+
+interface GoInstall {
+  module: string;
+  version: string;
+  binary: string;
+  target: string;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+  /** A folder with a go.mod that pins the module; without it, `go install module@version`. */
+  cwd?: string;
+}
+
+/** `go install` into .tools/bin, through a temporary GOBIN so a half-built binary never appears. */
+async function goInstall(options: GoInstall): Promise<void> {
+  const { binary, env, log } = options;
   const go = await findOnPath(['go'], env);
   if (!go) {
     throw new ToolchainError(
-      `k6 is not installed and Go is not on PATH, so it cannot be built. Install Go (https://go.dev/doc/install), or set GAMEDAY_K6 to a k6 ${K6_VERSION} binary.`,
+      `${binary} is not installed and Go is not on PATH, so it cannot be built. Install Go (https://go.dev/doc/install), or set ${envOverride[binary as ToolName]} to a ${binary} ${options.version} binary.`,
     );
   }
-  const stagingBin = join(toolsDir, `bin.staging-${process.pid}`);
+  const stagingBin = join(toolsDir, `bin.staging-${binary}-${process.pid}`);
   await mkdir(stagingBin, { recursive: true });
-  log(`k6: building ${K6_MODULE}@${K6_VERSION} from source with go install (first run only; takes a minute or more)`);
+  log(`${binary}: building ${options.module}@${options.version} from source with go install (first run only; takes a minute or more)`);
   const started = Date.now();
   let packages = 0;
   const ticker = setInterval(() => {
-    log(`k6: still building... ${packages} packages compiled, ${Math.round((Date.now() - started) / 1000)}s`);
+    log(`${binary}: still building... ${packages} packages compiled, ${Math.round((Date.now() - started) / 1000)}s`);
   }, 10_000);
+  const what = `go install ${options.module}@${options.version}`;
   try {
-    await run(go, ['install', '-v', K6_MODULE], {
-      cwd: k6BuildDir,
+    await run(go, ['install', '-v', options.cwd === undefined ? `${options.module}@${options.version}` : options.module], {
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       env: { ...env, GOBIN: stagingBin, GOFLAGS: '-buildvcs=false' },
       onLine: (line) => {
-        if (line.startsWith('go: downloading')) log(`k6: ${line.slice(4)}`);
+        if (line.startsWith('go: downloading')) log(`${binary}: ${line.slice(4)}`);
         else if (!line.startsWith('go: ')) packages++;
       },
-      what: `go install ${K6_MODULE}@${K6_VERSION}`,
+      what,
     });
     await mkdir(join(toolsDir, 'bin'), { recursive: true });
-    await rename(join(stagingBin, 'k6'), target);
+    await rename(join(stagingBin, binary), options.target);
   } finally {
     clearInterval(ticker);
     await rm(stagingBin, { recursive: true, force: true });
   }
-  log(`k6: built ${target} in ${Math.round((Date.now() - started) / 1000)}s`);
+  log(`${binary}: built ${options.target} in ${Math.round((Date.now() - started) / 1000)}s`);
 }
 
-async function aptInstall(pkg: string, log: (line: string) => void): Promise<void> {
+async function aptInstall(pkg: string, override: string, log: (line: string) => void): Promise<void> {
   const isRoot = process.getuid?.() === 0;
   const prefix = isRoot ? [] : ['sudo', '-n'];
   const apt = async (args: string[]) => {
@@ -168,9 +234,7 @@ async function aptInstall(pkg: string, log: (line: string) => void): Promise<voi
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
       onLine: (line) => log(`apt: ${line}`),
       what: `apt-get ${args.join(' ')}`,
-      hint: isRoot
-        ? undefined
-        : `Install it yourself with: sudo apt-get install ${pkg} (or set ${pkg === 'prometheus' ? 'GAMEDAY_PROMETHEUS' : 'GAMEDAY_ALERTMANAGER'})`,
+      hint: isRoot ? undefined : `Install it yourself with: sudo apt-get install ${pkg} (or set ${override})`,
     });
   };
   log(`${pkg}: not found; installing the Debian package (apt-get update, then apt-get install ${pkg})`);
@@ -226,8 +290,8 @@ async function k6Version(path: string): Promise<string | undefined> {
   return /k6 (v\d+\.\d+\.\d+\S*)/.exec(out)?.[1];
 }
 
-async function findOnPath(names: string[], env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const dirs = (env.PATH ?? '').split(delimiter).filter(Boolean);
+async function findOnPath(names: string[], env: NodeJS.ProcessEnv, extra: string[] = []): Promise<string | undefined> {
+  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...extra];
   for (const name of names) {
     for (const dir of dirs) {
       const candidate = join(dir, name);
