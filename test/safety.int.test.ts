@@ -6,6 +6,8 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +79,8 @@ const faults = {
   },
 } satisfies Record<string, Fault>;
 
-function planText(name: string, fault: Fault, extra = ''): string {
+/** `revertUrl`: send the revert there instead of to the target's admin API (a `RevertGate`). */
+function planText(name: string, fault: Fault, extra = '', revertUrl?: string): string {
   const { ports } = stack;
   const admin = `http://127.0.0.1:${ports.admin}${fault.path}`;
   return `# yaml-language-server: $schema=${join(repoRoot, 'verifier/plan/plan.schema.json')}
@@ -100,7 +103,7 @@ faults:
     at: 0s
     duration: 90s
     inject: { http: { url: ${admin}, body: ${fault.inject} } }
-    revert: { http: { url: ${admin}, body: ${fault.revert} } }
+    revert: { http: { url: ${revertUrl ?? admin}, body: ${fault.revert}${revertUrl ? ', timeout: 120s' : ''} } }
     expect: [{ alert: ${fault.alert}, within: 30s }]
 ${extra}`;
 }
@@ -159,6 +162,55 @@ async function waitFor(what: string, condition: () => Promise<boolean>, timeoutM
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+interface RevertGate {
+  url: string;
+  /** Revert requests that have reached the gate. */
+  arrived: () => number;
+  /** Lets every held revert through, now and later. */
+  release: () => void;
+  close: () => Promise<void>;
+}
+
+/**
+ * A revert endpoint the test holds shut: each request waits there until `release()`, then goes on
+ * to the target's admin API, and the target's answer goes back. While the gate is shut, a run that
+ * reverts is surely still reverting.
+ */
+async function startRevertGate(forwardTo: string): Promise<RevertGate> {
+  let arrived = 0;
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      arrived++;
+      void released
+        .then(() =>
+          fetch(forwardTo, {
+            method: request.method ?? 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: Buffer.concat(chunks),
+          }),
+        )
+        .then(async (answer) => response.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text()))
+        .catch((error: unknown) => response.writeHead(502).end(`revert gate: ${String(error)}`));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/revert`,
+    arrived: () => arrived,
+    release,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** Whether a process runs (a zombie, dead but not yet reaped, does not). */
@@ -240,19 +292,31 @@ describe('signals with real processes', () => {
 
   test('SIGTERM mid-fault does the same; a second SIGTERM only says it is still reverting', async () => {
     const begun = Date.now();
-    const run = await startRun('sigterm', planText('sigterm', faults.replicas));
-    await midFault(run, (state) => state.replicasReachable === false);
-    const signalled = Date.now();
-    run.child.kill('SIGTERM');
-    // Closely: an abort can be over in well under a second, and the second signal must land during it.
-    await waitFor('the abort to begin', async () => run.output().includes('SIGTERM: aborting'), 10_000, 10);
-    run.child.kill('SIGTERM');
-    const exit = await run.exit;
-    console.log(`SIGTERM: ${seconds(signalled)} from the signal to exit 3; ${seconds(begun)} in all`);
+    // The revert goes through a gate the test holds shut, so the second signal surely lands while
+    // gameday is reverting (an abort can otherwise be over in well under a second).
+    const gate = await startRevertGate(`${stack.target.adminUrl}${faults.replicas.path}`);
+    try {
+      const run = await startRun('sigterm', planText('sigterm', faults.replicas, '', gate.url));
+      await midFault(run, (state) => state.replicasReachable === false);
+      const signalled = Date.now();
+      run.child.kill('SIGTERM');
+      await waitFor('the abort to start reverting the fault', async () => gate.arrived() > 0, 60_000);
+      run.child.kill('SIGTERM');
+      await waitFor('gameday to answer the second SIGTERM', async () => run.output().includes('SIGTERM again'), 10_000);
+      expect(run.output()).toMatch(/SIGTERM again: still reverting faults, please wait/);
+      expect(run.child.exitCode, 'gameday waits for the revert').toBeNull();
+      expect((await world()).replicasReachable, 'the revert is still held at the gate').toBe(false);
+      gate.release();
+      const exit = await run.exit;
+      console.log(`SIGTERM: ${seconds(signalled)} from the signal to exit 3; ${seconds(begun)} in all`);
 
-    expect((await world()).replicasReachable, 'the replicas fault is reverted on the target').toBe(true);
-    await expectAbortedCleanly(run, exit, faults.replicas, /^aborted: SIGTERM received$/);
-    expect(run.output()).toMatch(/SIGTERM again: still reverting faults, please wait/);
+      expect(gate.arrived(), 'one revert, not one per signal').toBe(1);
+      expect((await world()).replicasReachable, 'the replicas fault is reverted on the target').toBe(true);
+      await expectAbortedCleanly(run, exit, faults.replicas, /^aborted: SIGTERM received$/);
+    } finally {
+      gate.release();
+      await gate.close();
+    }
   });
 
   test('kill -9 mid-fault leaves the fault in place; gameday revert reverts it and stops k6; a second revert does nothing', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AmAlert, JournalEvent, PromAlert } from '../journal/events.ts';
 import type { EventInput } from '../journal/journal.ts';
 import { startPoller } from './poller.ts';
@@ -6,11 +6,7 @@ import type { AlertingRule } from './prometheus.ts';
 
 /** Waits until `condition` holds, polling every 5 ms, or fails after `ms`. */
 async function until(condition: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await vi.waitUntil(condition, { timeout: ms, interval: 5 });
 }
 
 function rule(name: string, health: string, lastError?: string): AlertingRule {
@@ -29,7 +25,7 @@ function rule(name: string, health: string, lastError?: string): AlertingRule {
   };
 }
 
-function harness(staleAfterSeconds?: number) {
+function harness(staleAfterSeconds?: number, sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))) {
   const events: EventInput[] = [];
   const state = {
     promDown: false,
@@ -38,6 +34,7 @@ function harness(staleAfterSeconds?: number) {
     release: () => {},
     promCalls: 0,
     amCalls: 0,
+    rulesCalls: 0,
     rules: [rule('A', 'ok')] as AlertingRule[],
     promAlerts: [] as PromAlert[],
   };
@@ -49,7 +46,10 @@ function harness(staleAfterSeconds?: number) {
         if (state.promDown) throw new Error('connect ECONNREFUSED 127.0.0.1:19090');
         return state.promAlerts;
       },
-      alertingRules: async () => state.rules,
+      alertingRules: async () => {
+        state.rulesCalls += 1;
+        return state.rules;
+      },
     },
     alertmanager: {
       alerts: async (): Promise<AmAlert[]> => {
@@ -65,7 +65,7 @@ function harness(staleAfterSeconds?: number) {
     record: (event) => events.push(event),
     log: () => {},
     now: () => new Date(Date.parse('2026-11-23T02:00:00Z') + 10 * tick++),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep,
   });
   const kinds = (kind: JournalEvent['kind']) => events.filter((event) => event.kind === kind);
   return { events, state, poller, kinds };
@@ -127,8 +127,9 @@ describe('the poller', () => {
 
   it('journals the rules that fail to evaluate when that set changes, and nothing for a healthy start', async () => {
     const { state, poller, kinds } = harness();
-    await until(() => kinds('alerts.prometheus').length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A read of the rules starts only once the one before it has been judged: by the third, the
+    // first two (both healthy) have had every chance to journal something.
+    await until(() => state.rulesCalls >= 3);
     expect(kinds('rules.health')).toEqual([]);
     state.rules = [rule('A', 'err', 'many-to-many matching not allowed')];
     await until(() => kinds('rules.health').length === 1);
@@ -141,10 +142,16 @@ describe('the poller', () => {
     ]);
   });
 
-  it('stops at once, even in the middle of a long wait', async () => {
-    const { poller } = harness();
-    const started = Date.now();
+  it('stops at once, even in the middle of a wait that would never end', async () => {
+    const pauses: number[] = [];
+    const { poller } = harness(undefined, (ms) => {
+      pauses.push(ms);
+      return new Promise<void>(() => {});
+    });
+    // All four loops (Prometheus, Alertmanager, silence, rules) have polled once and are waiting.
+    await until(() => pauses.length === 4);
+    // Only the poller's own wake-up can end the waits: if it did not, this would never resolve.
     await poller.stop();
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(pauses).toHaveLength(4);
   });
 });

@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { PreflightError } from '../errors.ts';
 import { rebuildReports } from '../index.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
@@ -15,7 +15,7 @@ import { PrometheusClient } from '../observe/prometheus.ts';
 import { parsePlan } from '../plan/load.ts';
 import type { JournalEvent } from '../journal/events.ts';
 import { readJournal } from '../journal/journal.ts';
-import { type RunResult, runGameDay } from './orchestrator.ts';
+import { type RunResult, runGameDay } from './game-day.ts';
 import { type FakeMonitoring, type FakeTarget, fakeLoadRunner, startFakeMonitoring, startFakeTarget } from './testing/fakes.ts';
 
 let dir: string;
@@ -101,11 +101,12 @@ async function run(
 }
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await vi.waitFor(
+    () => {
+      if (!condition()) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }
 
 const ofKind = <K extends JournalEvent['kind']>(events: JournalEvent[], kind: K) =>
@@ -127,15 +128,22 @@ describe('maxDuration', () => {
     const [injected] = switches('a', true);
     const [scheduled, limit] = switches('a', false);
     expect(injected && scheduled && limit, 'inject, the hanging scheduled revert, the maxDuration revert').toBeTruthy();
-    const sinceInjection = (limit?.at ?? 0) - (injected?.at ?? 0);
-    expect(sinceInjection).toBeGreaterThanOrEqual(790);
-    expect(sinceInjection, 'well before the hanging revert timed out').toBeLessThan(1500);
     expect(target.state.get('a')).toBe(false);
 
     const reverted = ofKind(events, 'fault.reverted');
     expect(reverted.map((event) => [event.fault, event.reason])).toEqual([['a', 'max-duration']]);
+    const [injecting] = ofKind(events, 'fault.injecting');
+    const sinceInjecting = Date.parse(reverted[0]?.startedAt ?? '') - Date.parse(injecting?.at ?? '');
+    expect(sinceInjecting, 'not before maxDuration').toBeGreaterThanOrEqual(800);
     expect(ofKind(events, 'fault.revert-failed'), 'the late failure of an outdone revert is not a failed revert').toEqual([]);
-    expect(logs.join('\n')).toMatch(/a: maxDuration 0.8s reached; reverting it now/);
+    // The order of the log says the limit did not wait for the hanging revert: it took the fault out
+    // while that revert was still unanswered, and the hanging one's timeout came after.
+    const limitReached = logs.findIndex((line) => /a: maxDuration 0.8s reached; reverting it now/.test(line));
+    const limitReverted = logs.findIndex((line) => /reverted a \(max-duration\)/.test(line));
+    const hangingTimedOut = logs.findIndex((line) => /a: a scheduled revert failed after another had taken the fault out/.test(line));
+    expect(limitReached).toBeGreaterThanOrEqual(0);
+    expect(limitReverted).toBeGreaterThan(limitReached);
+    expect(hangingTimedOut, 'the hanging revert timed out after the limit had reverted the fault').toBeGreaterThan(limitReverted);
   });
 
   test("reverts the fault when the run's schedule is stuck (its clock jumped back an hour)", async () => {
@@ -149,9 +157,8 @@ describe('maxDuration', () => {
       },
     });
     await waitFor('the fault in place', () => target.state.get('a') === true, 5000);
-    const injectedAt = Date.now();
-    await waitFor('the maxDuration revert', () => target.state.get('a') === false, 3000);
-    expect(Date.now() - injectedAt).toBeLessThan(1500);
+    // The schedule's clock is an hour behind: only the maxDuration timer can take the fault out.
+    await waitFor('the maxDuration revert', () => target.state.get('a') === false, 5000);
     controller.abort(new Error('test over'));
     const { result, events } = await running;
 
@@ -185,12 +192,13 @@ describe('stop conditions', () => {
     const trueFrom = Date.now();
     monitoring.answers.set(queueDown, { vector: [0] });
     const { result, events, logs } = await running;
-    const elapsed = Date.now() - trueFrom;
 
     expect(result.status).toBe('aborted');
-    expect(elapsed, 'not before `for`').toBeGreaterThanOrEqual(300);
-    expect(elapsed, 'within `for` plus a couple of poll intervals and the reverts').toBeLessThan(2000);
     const [triggered] = ofKind(events, 'stop-condition.triggered');
+    const trueSince = Date.parse(triggered?.trueSince ?? '');
+    expect(trueSince, 'not seen true before it was').toBeGreaterThanOrEqual(trueFrom);
+    expect(Date.parse(triggered?.at ?? '') - trueSince, 'not before `for`').toBeGreaterThanOrEqual(300);
+    // Promptly: it ended the run, and the faults, long before their scheduled revert at 15s.
     expect(triggered).toMatchObject({
       name: 'queue-down',
       expr: queueDown,
@@ -227,15 +235,21 @@ describe('stop conditions', () => {
       }),
     );
     await waitFor('the fault in place', () => target.state.get('a') === true, 5000);
+    // The fake answers each request as it arrives, so the requests recorded after each switch are
+    // exactly those answered with the new value: the true spell is two evaluations long.
+    const evaluationsFrom = (index: number) =>
+      monitoring.requests.slice(index).filter((request) => request.query.get('query') === flapping);
+    const trueFrom = monitoring.requests.length;
     monitoring.answers.set(flapping, { scalar: 3 });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await waitFor('two evaluations answered true', () => evaluationsFrom(trueFrom).length >= 2, 5000);
+    const falseFrom = monitoring.requests.length;
     monitoring.answers.set(flapping, { scalar: 0 });
+    await waitFor('an evaluation answered false again', () => evaluationsFrom(falseFrom).length >= 1, 5000);
     const { result, events } = await running;
 
     expect(result.status).toBe('completed');
     expect(ofKind(events, 'stop-condition.triggered')).toEqual([]);
-    const evaluations = monitoring.requests.filter((request) => request.query.get('query') === flapping);
-    expect(evaluations.length, 'evaluated every poll interval through the window').toBeGreaterThanOrEqual(8);
+    expect(evaluationsFrom(falseFrom).length, 'still evaluated after the true spell').toBeGreaterThanOrEqual(1);
   });
 
   test('one already true keeps the baseline from being clean: nothing is injected', async () => {

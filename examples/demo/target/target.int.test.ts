@@ -8,7 +8,7 @@ import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const demoDir = fileURLToPath(new URL('../', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -60,22 +60,20 @@ async function metric(port: number, name: string, labels = ''): Promise<number> 
 const apiMetric = async (name: string, labels = '') =>
   (await Promise.all(ports.api.map((p) => metric(p, name, labels)))).reduce((a, b) => a + b, 0);
 
-/** Polls against an absolute deadline; returns the first truthy result of `probe`. */
+/** Polls until `probe` gives a truthy result, and returns it; fails after `timeoutMs`. */
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 20;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 250);
-  }
+  const failure = (reason?: unknown) =>
+    new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason === undefined ? '' : `: ${String(reason)}`}`);
+  return vi.waitFor(
+    async () => {
+      const value = await probe().catch((error: unknown) => {
+        throw failure(error);
+      });
+      if (!value) throw failure();
+      return value;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 function isAlive(pid: number): boolean {
@@ -191,10 +189,14 @@ describe('demo target', () => {
     await adminPost('/replicas', { reachable: true });
     expect(await metric(ports.deps, 'demo_db_replicas_healthy')).toBe(2);
     await put('fresh-2', 'after');
+    const fromPrimary = await metric(ports.deps, 'demo_db_reads_total', 'source="primary"');
+    const fromReplicas = await metric(ports.deps, 'demo_db_reads_total', 'source="replica"');
     const after = await get('fresh-2');
     expect(after).toMatchObject({ status: 200, health: 'ok' });
     expect(JSON.parse(after.body).value).toBe('after');
-    expect(after.ms).toBeLessThan(95);
+    // read from a replica again, so without the primary's 100 ms penalty
+    expect(await metric(ports.deps, 'demo_db_reads_total', 'source="replica"')).toBeGreaterThan(fromReplicas);
+    expect(await metric(ports.deps, 'demo_db_reads_total', 'source="primary"')).toBe(fromPrimary);
   });
 
   it('cache broken: cache errors grow, reads bypass it, degraded; revert restores', async () => {
@@ -255,8 +257,9 @@ describe('demo target', () => {
     });
     expect(shed.every((a) => a.health === 'degraded' && a.body.includes('over capacity'))).toBe(true);
     expect(await apiMetric('demo_capacity_rejections_total')).toBeGreaterThanOrEqual(150);
-    // a trickle still gets through
-    await new Promise((r) => setTimeout(r, 1000));
+    // a trickle still gets through, once the bucket the burst emptied has refilled (it refills at 50/s);
+    // the pause between requests is the trickle's pace, a few per second
+    await until('the bucket to refill after the burst', async () => (await get('burst-3')).status === 200);
     for (let i = 0; i < 5; i++) {
       expect((await get('burst-3')).status).toBe(200);
       await new Promise((r) => setTimeout(r, 300));
@@ -290,8 +293,15 @@ describe('demo target', () => {
       );
       return gone.every(Boolean);
     });
-    // nothing restarts them
-    await new Promise((r) => setTimeout(r, 1500));
+    // nothing restarts them: once the supervisor has handled both exits (its last word on them),
+    // they are still down, and nothing in the demo would start them without the admin call
+    for (const pid of before) {
+      await until(`the supervisor to have handled the exit of pid ${pid}`, async () =>
+        stderr.includes(`(pid ${pid}) exited (signal SIGKILL); it stays down until POST /admin/api-instances/start`),
+      );
+    }
+    const down = JSON.parse((await call('GET', `${admin}/state`)).body) as { processes: Array<{ name: string; up: boolean }> };
+    expect(down.processes.filter((p) => p.name.startsWith('api-')).map((p) => p.up)).toEqual([false, false]);
     expect((await get('burst-4')).status).toBe(502);
 
     const again = await runScript(script, { GAMEDAY_DEMO_STATE: stateDir });
