@@ -18,6 +18,8 @@ export type JournalEvent =
   | StopConditionTriggered
   | PrometheusAlertsPolled
   | AlertmanagerAlertsPolled
+  | AlertmanagerSilencesPolled
+  | AlertmanagerNotificationsPolled
   | WebhookReceived
   | ObserveFailed
   | ObserveRecovered
@@ -166,7 +168,14 @@ export interface AmAlert {
   annotations: Record<string, string>;
   startsAt: string;
   fingerprint: string;
+  /** `status.state`: active, suppressed (inhibited or silenced) or unprocessed. */
   state: string;
+  /** Fingerprints of the alerts that inhibit it (`status.inhibitedBy`); absent in older journals. */
+  inhibitedBy?: string[];
+  /** Ids of the silences that silence it (`status.silencedBy`); absent in older journals. */
+  silencedBy?: string[];
+  /** The receivers its routes lead to (`receivers[].name`); absent in older journals. */
+  receivers?: string[];
 }
 
 /** Written when the set of active alerts changed since the previous poll. */
@@ -178,6 +187,62 @@ export interface PrometheusAlertsPolled extends Base {
 export interface AlertmanagerAlertsPolled extends Base {
   kind: 'alerts.alertmanager';
   alerts: AmAlert[];
+  /** The Alertmanager peer that answered (its base URL) when the plan names several; absent for one. */
+  peer?: string;
+}
+
+/** A silence as Alertmanager's /api/v2/silences reports it. */
+export interface AmSilence {
+  id: string;
+  /** `status.state`: active, pending (scheduled) or expired. */
+  state: string;
+  matchers: AmSilenceMatcher[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+}
+
+export interface AmSilenceMatcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  /** False for `!=` and `!~`; Alertmanager before 0.22 has no such field (then true). */
+  isEqual: boolean;
+}
+
+/**
+ * Alertmanager's silences, written when they change: every silence that is active or pending,
+ * or that expired after the poller started (its details explain a `silencedBy` id).
+ */
+export interface AlertmanagerSilencesPolled extends Base {
+  kind: 'silences.alertmanager';
+  silences: AmSilence[];
+  peer?: string;
+}
+
+/**
+ * Alertmanager's notification counters from its /metrics, written when they change. Alertmanager
+ * 0.25 counts per integration (webhook, email, …); later versions add the receiver's name.
+ */
+export interface AlertmanagerNotificationsPolled extends Base {
+  kind: 'notifications.alertmanager';
+  counters: NotificationCounter[];
+  peer?: string;
+}
+
+export interface NotificationCounter {
+  integration: string;
+  /** `receiver_name`, when the Alertmanager labels its counters with it (0.26 and later). */
+  receiver?: string;
+  /** `alertmanager_notifications_total`: notifications attempted (retries included in one). */
+  notifications: number;
+  /** `alertmanager_notifications_failed_total`: notifications that failed after every retry. */
+  failed: number;
+  /** `alertmanager_notification_requests_total`: requests sent to the integration, retries counted. */
+  requests?: number;
+  /** `alertmanager_notification_requests_failed_total`. */
+  requestsFailed?: number;
 }
 
 export interface WebhookAlert {
@@ -262,6 +327,8 @@ export interface DetectionInputs extends Base {
   expectations: DetectionInput[];
   /** Configurations that could not be read, in words; their inputs are null. */
   problems: string[];
+  /** Alertmanager's inhibit rules, to name the one that muted an alert; absent in older journals. */
+  inhibitRules?: InhibitRuleInput[];
 }
 
 export interface DetectionInput {
@@ -284,6 +351,23 @@ export interface DetectionInput {
   receiver: string | null;
   /** Whether that receiver calls gameday's webhook (`monitoring.webhookListen`); null when unknown. */
   receiverCallsGameday: boolean | null;
+  /** The receiver's integrations (`webhook`, `email`, …, from its `*_configs`); absent in older journals. */
+  integrations?: string[];
+}
+
+/** One of Alertmanager's `inhibit_rules`: alerts matching `target` are muted while one matching `source` fires with the same `equal` labels. */
+export interface InhibitRuleInput {
+  /** Where it is in the configuration, e.g. `inhibit_rules[0]`. */
+  path: string;
+  source: MatcherInput[];
+  target: MatcherInput[];
+  equal: string[];
+}
+
+export interface MatcherInput {
+  name: string;
+  operator: '=' | '!=' | '=~' | '!~';
+  value: string;
 }
 
 /** Raw samples of one series, [unix seconds, value]. */
