@@ -4,9 +4,13 @@
 //   E  evaluation interval of the rule's group
 //   F  the rule's `for`, which only ends on an evaluation: ceil(F/E)·E
 //   W  absence window of absent_over_time(…[W]) (the 5m lookback for absent() on pushed data)
+//   R  range windows on the way to the comparison (rate(…[R]), increase, *_over_time, subqueries,
+//      offset): a threshold crossing shows once enough of the window holds post-fault samples
 //   G  group_wait of the Alertmanager route the alert takes (notification only)
-// firing, best case  ≈ ceil(F/E)·E + max(W − S, 0)   the fault lands just before a scrape and an evaluation
-// firing, worst case ≈ S + E + ceil(F/E)·E + W       it lands just after both
+// firing, best case  ≈ ceil(F/E)·E + max(W − S, 0)       the fault lands just before a scrape and an
+//                                                        evaluation, and is strong enough to cross at once
+// firing, worst case ≈ S + E + ceil(F/E)·E + W + R       it lands just after both, and crosses only
+//                                                        when the window is full of post-fault samples
 // notified           = firing + G                     a new aggregation group
 // The verdict compares `within` with the firing times: the run measures detection to firing.
 
@@ -16,6 +20,8 @@ export interface DetectionChain {
   evalSeconds: number;
   forSeconds: number;
   windowSeconds: number;
+  /** R: the longest path of range windows to the comparison; 0 (or left out) when there is none. */
+  rangeWindowSeconds?: number;
 }
 
 export interface DetectionTimes {
@@ -27,12 +33,13 @@ export interface DetectionTimes {
 
 export type Feasibility = 'cannot-be-met' | 'best-case-only' | 'met';
 
-export function detectionTimes({ scrapeSeconds: S, evalSeconds: E, forSeconds: F, windowSeconds: W }: DetectionChain): DetectionTimes {
+export function detectionTimes(chain: DetectionChain): DetectionTimes {
+  const { scrapeSeconds: S, evalSeconds: E, forSeconds: F, windowSeconds: W, rangeWindowSeconds: R = 0 } = chain;
   const forOnGridSeconds = evaluationsFor(F, E) * E;
   return {
     forOnGridSeconds,
     bestFiringSeconds: forOnGridSeconds + Math.max(W - S, 0),
-    worstFiringSeconds: S + E + forOnGridSeconds + W,
+    worstFiringSeconds: S + E + forOnGridSeconds + W + R,
   };
 }
 

@@ -218,6 +218,10 @@ export interface LatencyBreakdown {
     evalSeconds: number;
     forSeconds: number;
     windowSeconds: number;
+    /** R: range windows before the comparison; left out for journals that did not record it. */
+    rangeWindowSeconds?: number;
+    /** R stretch by stretch: `window 10s of rate(duration_sum[10s])`. */
+    rangeWindows?: string[];
     groupWaitSeconds: number | null;
   };
   /** The best case from the configuration: the fastest this alert can fire after the fault. */

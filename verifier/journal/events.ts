@@ -342,6 +342,10 @@ export interface DetectionInput {
   forSeconds: number;
   /** W of absent_over_time(…[W]); the 5m lookback for absent() on pushed series; else 0. */
   windowSeconds: number;
+  /** R: range windows on the way to the comparison (rate(…[10s]) and the like); absent in older journals. */
+  rangeWindowSeconds?: number;
+  /** R stretch by stretch, in words: `window 10s of rate(duration_sum[10s])`. */
+  rangeWindows?: string[];
   /** The rule reads k6 series, which only the running trace pushes. */
   readsTrace: boolean;
   groupWaitSeconds: number | null;

@@ -124,7 +124,8 @@ describe('checkPlan against the recorded demo stack (no target, no trace running
       'injector',
     ]);
     expect(find(report.findings, 'feasibility', 'cache-broken → CacheErrors{severity="ticket"}').detail).toBe(
-      'within 10s covers the worst case: firing 2s–4s, notified 3s–5s; scrape 1s (job "demo-api"), eval 1s, for 2s, group_wait 1s (receiver "gameday")',
+      'within 10s covers the worst case: firing 2s–5s, notified 3s–6s; scrape 1s (job "demo-api"), eval 1s, for 2s, ' +
+        'one more scrape (1s) for rate(demo_cache_errors_total[10s]) > 0, group_wait 1s (receiver "gameday")',
     );
     expect(find(report.findings, 'watchdog', 'Watchdog').detail).toMatch(/^active in Alertmanager since 2026-/);
     expect(report.checkedAt).toBe('2026-11-23T02:40:00.000Z');
@@ -166,6 +167,18 @@ describe('checkPlan against the recorded demo stack (no target, no trace running
       status: 'warn',
       hint: 'raise within to 12s to cover the worst case',
     });
+  });
+
+  it('marks an expectation on a rule that can never fire as infeasible', async () => {
+    const rules = recorded<{ data: { groups: Array<{ rules: Array<{ name: string; query: string }> }> } }>('prometheus-rules.json');
+    for (const rule of rules.data.groups.flatMap((group) => group.rules)) if (rule.name === 'CacheErrors') rule.query = 'vector(0) > 1';
+    promAnswers['/api/v1/rules'] = { body: rules };
+    const report = await checkPlan(plan([fault('cache-broken', [expectation('CacheErrors', 60)])]), deps);
+    expect(find(report.findings, 'feasibility', 'cache-broken → CacheErrors')).toMatchObject({
+      status: 'fail',
+      detail: 'infeasible: the rule CacheErrors can never fire: vector(0) > 1 compares constants: 0 > 1 is false',
+    });
+    expect(checkExitCode(report)).toBe(1);
   });
 
   it('fails a baseline where a scraped alert already fires, naming each episode', async () => {

@@ -54,6 +54,8 @@ describe('detectionInputs', () => {
         evalSeconds: 1,
         forSeconds: 2,
         windowSeconds: 0,
+        rangeWindowSeconds: 0,
+        rangeWindows: [],
         readsTrace: false,
         groupWaitSeconds: 1,
         groupIntervalSeconds: 5,

@@ -6,7 +6,7 @@
 import { parse } from 'yaml';
 import { scrapeInterval } from '../alerting/scrape-interval.ts';
 import { parseScrapeSettings, type ScrapeSettings } from '../alerting/scrape-settings.ts';
-import { LOOKBACK_SECONDS, queryShape } from '../alerting/query-shape.ts';
+import { conditionWindows, LOOKBACK_SECONDS, queryShape } from '../alerting/query-shape.ts';
 import { parseRouteTree, type RouteNode, routesFor } from '../alerting/routes.ts';
 import { errorMessage } from '../errors.ts';
 import type { AlertingRule } from '../observe/prometheus.ts';
@@ -98,6 +98,7 @@ function inputFor(
     evalSeconds: rule.intervalSeconds,
     forSeconds: rule.forSeconds,
     windowSeconds,
+    ...rangeWindowsOf(rule.query, interval?.seconds),
     readsTrace: shape.pushedMetrics.length > 0,
     groupWaitSeconds: route?.groupWaitSeconds ?? null,
     groupIntervalSeconds: route?.groupIntervalSeconds ?? null,
@@ -105,6 +106,13 @@ function inputFor(
     receiver: route?.receiver ?? null,
     receiverCallsGameday,
   };
+}
+
+/** R and its stretches; left out when the scrape interval (which `rate(…) > 0` needs) is unknown. */
+function rangeWindowsOf(query: string, scrapeSeconds: number | undefined): Pick<DetectionInput, 'rangeWindowSeconds' | 'rangeWindows'> {
+  if (scrapeSeconds === undefined) return {};
+  const windows = conditionWindows(query, scrapeSeconds);
+  return { rangeWindowSeconds: windows.seconds, rangeWindows: windows.windows.map((window) => window.what) };
 }
 
 /** Webhook URLs per receiver name. */

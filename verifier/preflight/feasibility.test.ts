@@ -45,6 +45,14 @@ describe('detectionTimes', () => {
     expect(lab.worstFiringSeconds).toBe(30);
   });
 
+  it('a range window on the way to the comparison adds to the worst case, not to the floor', () => {
+    // The latency rule: rate(duration_sum[10s]) / rate(duration_count[10s]) > 1, for 20s, S = 1s,
+    // E = 2s. It fired 28.5 s after the fault; without the window the worst case said 23 s.
+    const times = detectionTimes({ scrapeSeconds: 1, evalSeconds: 2, forSeconds: 20, windowSeconds: 0, rangeWindowSeconds: 10 });
+    expect(times).toEqual({ forOnGridSeconds: 20, bestFiringSeconds: 20, worstFiringSeconds: 33 });
+    expect(judgeFeasibility(28.5, times)).toBe('best-case-only');
+  });
+
   it('a window shorter than the scrape interval adds nothing to the best case', () => {
     expect(detectionTimes({ scrapeSeconds: 30, evalSeconds: 15, forSeconds: 0, windowSeconds: 20 }).bestFiringSeconds).toBe(0);
   });
@@ -98,6 +106,22 @@ describe('feasibilityFinding', () => {
   it('says why the notification time is unknown', () => {
     const finding = feasibilityFinding({ ...context, withinSeconds: 40, groupWait: { unknown: 'Alertmanager at http://x is not ready' } });
     expect(finding.detail).toContain('notified: unknown (Alertmanager at http://x is not ready)');
+  });
+
+  it('names each range window in the worst case, and the advice covers it', () => {
+    const finding = feasibilityFinding({
+      ...context,
+      withinSeconds: 23,
+      inputs: { scrapeSeconds: 1, evalSeconds: 2, forSeconds: 20, windowSeconds: 0, rangeWindowSeconds: 10 },
+      scrapeSource: 'job "api"',
+      rangeWindows: [{ seconds: 10, what: 'window 10s of rate(duration_sum[10s])' }],
+    });
+    expect(finding.status).toBe('warn');
+    expect(finding.detail).toBe(
+      'within 23s is met only in the best case: firing 20s–33s, notified 21s–34s; ' +
+        'scrape 1s (job "api"), eval 2s, for 20s, window 10s of rate(duration_sum[10s]), group_wait 1s (receiver "hook" at route)',
+    );
+    expect(finding.hint).toBe('raise within to 33s to cover the worst case');
   });
 
   it('flags absent() over pushed data even when the target is generous', () => {

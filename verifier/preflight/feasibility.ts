@@ -1,7 +1,9 @@
 // The feasibility finding of `gameday check`: the detection bounds of one expected alert against
-// its `within`, in words, with where each input came from.
+// its `within`, in words, with where each input came from, stretch by stretch (a range window
+// such as `window 10s of rate(…)` adds to the worst case, not to the floor).
 
 import { type DetectionChain, type DetectionTimes, detectionTimes, judgeFeasibility } from '../alerting/detection-bounds.ts';
+import type { RangeWindow } from '../alerting/query-shape.ts';
 import { formatDuration } from '../plan/duration.ts';
 import type { CheckFinding } from './findings.ts';
 
@@ -16,6 +18,8 @@ export interface FeasibilityContext {
   groupWait: { seconds: number; route: string } | { unknown: string };
   /** absent() over pushed series: the window is the 5-minute lookback. */
   absentOnPushed?: boolean;
+  /** The range windows that make up `inputs.rangeWindowSeconds`, in words. */
+  rangeWindows?: RangeWindow[];
   /** Extra words, e.g. an assumed scrape interval; makes the finding at least a warning. */
   caveat?: string;
 }
@@ -92,6 +96,7 @@ function breakdown(context: FeasibilityContext): string {
     `for ${s(inputs.forSeconds)}`,
   ];
   if (inputs.windowSeconds > 0) parts.push(`window ${s(inputs.windowSeconds)}`);
+  for (const window of context.rangeWindows ?? []) parts.push(window.what);
   if ('seconds' in groupWait) parts.push(`group_wait ${s(groupWait.seconds)} (${groupWait.route})`);
   return parts.join(', ');
 }

@@ -1,7 +1,8 @@
 // Findings about the alerting rules the plan expects: each exists and evaluates, and each
 // expectation's `within` can be met given the rule's scrape, evaluation, `for`, windows and route.
 
-import { type QueryShape, LOOKBACK_SECONDS, queryShape } from '../alerting/query-shape.ts';
+import { neverTrue } from '../alerting/never-true.ts';
+import { conditionWindows, type QueryShape, LOOKBACK_SECONDS, queryShape } from '../alerting/query-shape.ts';
 import { type RouteNode, routesFor } from '../alerting/routes.ts';
 import { scrapeInterval } from '../alerting/scrape-interval.ts';
 import type { AlertingRule } from '../observe/prometheus.ts';
@@ -89,8 +90,19 @@ export function feasibilityOf(fault: FaultSpec, expectation: Expectation, world:
 }
 
 function feasibilityForRule(subject: string, fault: FaultSpec, expectation: Expectation, rule: AlertingRule, world: World): CheckFinding {
+  const never = neverTrue(rule.query);
+  if (never !== undefined) {
+    return {
+      check: 'feasibility',
+      subject,
+      status: 'fail',
+      detail: `infeasible: the rule ${rule.name} can never fire: ${never}`,
+      hint: `fix the rule's expression in ${rule.file || 'its rule file'} (group "${rule.group}"); gameday audit lists such rules`,
+    };
+  }
   const shape = queryShape(rule.query);
   const scrape = scrapeInterval(shape, world.promConfig);
+  const windows = conditionWindows(rule.query, scrape.seconds);
   const windowSeconds = shape.absentOnPushed ? Math.max(shape.absentOverTimeSeconds, LOOKBACK_SECONDS) : shape.absentOverTimeSeconds;
   let groupWait: { seconds: number; route: string } | { unknown: string };
   if (world.amConfig.ok) {
@@ -110,10 +122,17 @@ function feasibilityForRule(subject: string, fault: FaultSpec, expectation: Expe
   const finding = feasibilityFinding({
     subject,
     withinSeconds: expectation.withinSeconds,
-    inputs: { scrapeSeconds: scrape.seconds, evalSeconds: rule.intervalSeconds, forSeconds: rule.forSeconds, windowSeconds },
+    inputs: {
+      scrapeSeconds: scrape.seconds,
+      evalSeconds: rule.intervalSeconds,
+      forSeconds: rule.forSeconds,
+      windowSeconds,
+      rangeWindowSeconds: windows.seconds,
+    },
     scrapeSource: scrape.source,
     groupWait,
     absentOnPushed: shape.absentOnPushed,
+    rangeWindows: windows.windows,
     ...(scrape.caveat ? { caveat: scrape.caveat } : {}),
   });
   if (fault.exposedBy !== undefined) finding.detail += `; measured from the start of burst ${fault.exposedBy}`;

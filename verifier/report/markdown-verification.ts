@@ -95,7 +95,10 @@ export function timingSection(report: ReportJson, links: LinkBase): string {
       const i = e.timing?.inputs;
       if (!i) return '';
       const scrape = i.scrapeSeconds === null ? 'scrape unknown' : `scrape ${formatSeconds(i.scrapeSeconds)} (${i.scrapeSource ?? '?'})`;
-      const window = i.windowSeconds > 0 ? `, window ${formatSeconds(i.windowSeconds)}` : '';
+      const window = [
+        ...(i.windowSeconds > 0 ? [`, window ${formatSeconds(i.windowSeconds)}`] : []),
+        ...(i.rangeWindows ?? []).map((stretch) => `, ${stretch}`),
+      ].join('');
       const wait = i.groupWaitSeconds === null ? '' : `, group_wait ${formatSeconds(i.groupWaitSeconds)}`;
       return `${code(e.alert)}: ${scrape}, evaluation ${formatSeconds(i.evalSeconds)}, for ${formatSeconds(i.forSeconds)}${window}${wait}`;
     })
