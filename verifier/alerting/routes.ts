@@ -154,3 +154,79 @@ export function parseMatchers(text: string, where = 'matchers'): LabelMatcher[] 
 function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
+
+/** One of Alertmanager's `inhibit_rules`, its matchers read from every spelling (`source_match`, `_match_re`, `_matchers`). */
+export interface InhibitRule {
+  /** Where it is in the configuration, e.g. `inhibit_rules[0]`. */
+  path: string;
+  source: LabelMatcher[];
+  target: LabelMatcher[];
+  equal: string[];
+}
+
+/** The `inhibit_rules` of an Alertmanager configuration (`config.original` of /api/v2/status). */
+export function parseInhibitRules(yamlText: string): InhibitRule[] {
+  const rules = asRecord(parseConfig(yamlText)).inhibit_rules;
+  if (!Array.isArray(rules)) return [];
+  return rules.map((entry, index) => {
+    const raw = asRecord(entry);
+    const path = `inhibit_rules[${index}]`;
+    const side = (prefix: 'source' | 'target'): LabelMatcher[] => {
+      const out: LabelMatcher[] = [];
+      for (const [name, value] of Object.entries(asRecord(raw[`${prefix}_match`]))) out.push({ name, operator: '=', value: String(value) });
+      for (const [name, value] of Object.entries(asRecord(raw[`${prefix}_match_re`]))) {
+        out.push(...parseMatchers(`${name}=~${JSON.stringify(String(value))}`, `${path}.${prefix}_match_re.${name}`));
+      }
+      const list = raw[`${prefix}_matchers`];
+      for (const [at, text] of (Array.isArray(list) ? list : []).entries()) {
+        if (typeof text !== 'string') throw new MonitoringError(`Alertmanager's ${path}.${prefix}_matchers[${at}] is not a string`);
+        out.push(...parseMatchers(text, `${path}.${prefix}_matchers[${at}]`));
+      }
+      return out;
+    };
+    const equal = Array.isArray(raw.equal) ? raw.equal.map(String) : [];
+    return { path, source: side('source'), target: side('target'), equal };
+  });
+}
+
+/**
+ * Whether `rule` mutes `target` because of `source` (inhibit/inhibit.go): the target matches the
+ * target side, the source the source side, and every `equal` label has the same value in both
+ * (a label missing from both counts as equal). When the target matches the source side too, sources
+ * that match the target side are left out, so two such alerts never mute each other.
+ */
+export function inhibits(
+  rule: Pick<InhibitRule, 'source' | 'target' | 'equal'>,
+  source: Record<string, string>,
+  target: Record<string, string>,
+): boolean {
+  return (
+    rule.target.every((matcher) => matches(matcher, target)) &&
+    rule.source.every((matcher) => matches(matcher, source)) &&
+    rule.equal.every((name) => (source[name] ?? '') === (target[name] ?? '')) &&
+    !(rule.source.every((matcher) => matches(matcher, target)) && rule.target.every((matcher) => matches(matcher, source)))
+  );
+}
+
+/** The integrations of each receiver, by name: `webhook_configs` → `webhook`, `slack_configs` → `slack`, … */
+export function receiverIntegrations(yamlText: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const receivers = asRecord(parseConfig(yamlText)).receivers;
+  for (const entry of Array.isArray(receivers) ? receivers : []) {
+    const receiver = asRecord(entry);
+    if (typeof receiver.name !== 'string') continue;
+    const integrations = Object.entries(receiver)
+      .filter(([key, value]) => key.endsWith('_configs') && Array.isArray(value) && value.length > 0)
+      .map(([key]) => key.slice(0, -'_configs'.length));
+    out.set(receiver.name, integrations);
+  }
+  return out;
+}
+
+function parseConfig(yamlText: string): unknown {
+  try {
+    return parse(yamlText);
+  } catch (error) {
+    throw new MonitoringError(`Alertmanager's configuration is not YAML: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -30,6 +30,13 @@ export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
     blindIntervals: blind,
     listening: plan.monitoring.webhookListen !== undefined,
     endOfRecord: journal.endOfRecord,
+    alertmanager: {
+      polls: journal.alertmanagerPolls,
+      silencePolls: journal.silencePolls,
+      notificationPolls: journal.notificationPolls,
+      inhibitRules: journal.detectionInputs?.inhibitRules ?? null,
+      receivers: journal.detectionInputs?.receivers ?? null,
+    },
   };
   const faults = plan.faults.map((fault) => analyzeFault(fault, journal, context));
   const spans: FaultSpan[] = faults.map((fault) => ({ name: fault.name, from: fault.injectedAt, to: fault.deadline }));

@@ -7,6 +7,7 @@
 import type { Expectation } from '../plan/types.ts';
 import type { AlertmanagerAlertsPolled, DetectionInput, WebhookReceived } from '../journal/events.ts';
 import { blindnessFor } from './blind.ts';
+import type { AlertmanagerRecord } from './alertmanager-account.ts';
 import { deliveryOf } from './delivery.ts';
 import { SAME_INSTANT_MS } from './episodes.ts';
 import { alertnameOf, formatSelector, matchesExpectation, sameAlert } from '../alerting/labels.ts';
@@ -38,6 +39,8 @@ export interface JudgeContext {
   blindIntervals: readonly BlindInterval[];
   /** Whether gameday listened for Alertmanager's webhooks. */
   listening: boolean;
+  /** Alertmanager's own account: alert status per poll, silences, notification counters, inhibit rules. */
+  alertmanager?: AlertmanagerRecord;
   endOfRecord: EpochMs;
 }
 
@@ -142,6 +145,9 @@ export function judgeExpectation(
       listening: context.listening,
       blindIntervals: context.blindIntervals,
       endOfRecord: context.endOfRecord,
+      ...(context.alertmanager ? { alertmanager: context.alertmanager } : {}),
+      pollIntervalSeconds: context.pollIntervalSeconds,
+      webhookCount: webhooks.length,
     }),
     timing: latencyBreakdown(rule.input, figures),
     notes,

@@ -6,6 +6,8 @@ import { UsageError } from '../errors.ts';
 import type { Plan } from '../plan/types.ts';
 import type {
   AlertmanagerAlertsPolled,
+  AlertmanagerNotificationsPolled,
+  AlertmanagerSilencesPolled,
   AlertsReconciled,
   DetectionInputs,
   FaultInjected,
@@ -49,6 +51,8 @@ export interface JournalIndex {
   loadsEnded: LoadEnded[];
   prometheusPolls: PrometheusAlertsPolled[];
   alertmanagerPolls: AlertmanagerAlertsPolled[];
+  silencePolls: AlertmanagerSilencesPolled[];
+  notificationPolls: AlertmanagerNotificationsPolled[];
   webhooks: WebhookReceived[];
   reconciled: AlertsReconciled[];
   observeFailures: ObserveFailed[];
@@ -79,6 +83,8 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
     loadsEnded: [],
     prometheusPolls: [],
     alertmanagerPolls: [],
+    silencePolls: [],
+    notificationPolls: [],
     webhooks: [],
     reconciled: [],
     observeFailures: [],
@@ -129,6 +135,12 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
       case 'alerts.alertmanager':
         index.alertmanagerPolls.push(event);
         break;
+      case 'silences.alertmanager':
+        index.silencePolls.push(event);
+        break;
+      case 'notifications.alertmanager':
+        index.notificationPolls.push(event);
+        break;
       case 'webhook.received':
         index.webhooks.push(event);
         break;
@@ -166,6 +178,8 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
   const byTime = (a: { at: string }, b: { at: string }) => parseInstant(a.at) - parseInstant(b.at);
   index.prometheusPolls.sort(byTime);
   index.alertmanagerPolls.sort(byTime);
+  index.silencePolls.sort(byTime);
+  index.notificationPolls.sort(byTime);
   index.webhooks.sort(byTime);
   index.observeFailures.sort(byTime);
   index.observeRecoveries.sort(byTime);

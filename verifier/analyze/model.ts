@@ -186,15 +186,21 @@ export interface Recovery {
  * on-time: within group_wait of firing; delayed-by-grouping: later, within group_interval (an
  * existing aggregation group's next tick, docs/detection-time.md#grouping); late: later still;
  * suppressed-by-grouping: never sent, the alert fired and resolved within one group_interval;
- * alertmanager-blind: Alertmanager or the watchdog was down; not-routed-to-gameday: its route's
- * receiver does not call gameday's webhook; not-notified: none came though it stayed firing;
- * not-observed: gameday did not listen, or the record ended before a notification was due.
+ * inhibited / silenced: Alertmanager said so (`status.inhibitedBy` / `silencedBy`) when the
+ * notification was due; receiver-failed: Alertmanager tried and the receiver's integration failed
+ * (its notification counters); alertmanager-blind: Alertmanager or the watchdog was down;
+ * not-routed-to-gameday: its receiver does not call gameday's webhook; not-notified: not sent, and
+ * none of these explains it (`checked` says what was looked at); not-observed: gameday did not
+ * listen, or the record ended before a notification was due.
  */
 export type DeliveryStatus =
   | 'on-time'
   | 'delayed-by-grouping'
   | 'late'
   | 'suppressed-by-grouping'
+  | 'inhibited'
+  | 'silenced'
+  | 'receiver-failed'
   | 'alertmanager-blind'
   | 'not-routed-to-gameday'
   | 'not-notified'
@@ -208,6 +214,48 @@ export interface Delivery {
   groupWaitSeconds: number | null;
   groupIntervalSeconds: number | null;
   explanation: string;
+  /** What was looked at before saying so, in words (Alertmanager's polls, silences, counters, routes). */
+  checked?: string[];
+  /** The alerts that inhibited it when the notification was due, and the rule that let them. */
+  inhibitedBy?: InhibitingAlert[];
+  /** The silences that silenced it when the notification was due. */
+  silencedBy?: SilenceFacts[];
+  /** The receivers Alertmanager said it routes the alert to (`receivers` of /api/v2/alerts). */
+  receivers?: string[];
+  /** Failed notifications of the receiver's integrations while the notification was due. */
+  receiverFailures?: ReceiverFailure[];
+}
+
+/** An alert that inhibited an expected one. Times in these Alertmanager facts are ISO strings, as Alertmanager gave them. */
+export interface InhibitingAlert {
+  fingerprint: string;
+  /** Null when no poll showed the alert with this fingerprint. */
+  labels: Labels | null;
+  /** The inhibit rule, e.g. `inhibit_rules[0]: alertname="ApiDown" mutes severity="warning" (equal: service)`; null when none matches or the configuration was not read. */
+  rule: string | null;
+}
+
+export interface SilenceFacts {
+  id: string;
+  /** e.g. `{alertname="QueueUnreachable", env=~"prod|staging"}`; empty when the silence was not seen. */
+  matchers: string;
+  createdBy: string;
+  comment: string;
+  startsAt: string | null;
+  endsAt: string | null;
+}
+
+export interface ReceiverFailure {
+  integration: string;
+  /** Null when Alertmanager counts per integration only (0.25): any receiver using it may have failed. */
+  receiver: string | null;
+  /** Requests that failed (retries counted), or failed notifications when requests are not counted. */
+  failed: number;
+  /** Requests (or notifications) that went through in the same span. */
+  succeeded: number;
+  /** The counter reads the figures come from (ISO). */
+  from: string;
+  to: string;
 }
 
 /** Where the seconds went: each stretch of the alerting chain, measured and as the configuration bounds it. */

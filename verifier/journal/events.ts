@@ -329,6 +329,8 @@ export interface DetectionInputs extends Base {
   problems: string[];
   /** Alertmanager's inhibit rules, to name the one that muted an alert; absent in older journals. */
   inhibitRules?: InhibitRuleInput[];
+  /** Alertmanager's receivers; absent in older journals. */
+  receivers?: ReceiverInput[];
 }
 
 export interface DetectionInput {
@@ -355,8 +357,15 @@ export interface DetectionInput {
   receiver: string | null;
   /** Whether that receiver calls gameday's webhook (`monitoring.webhookListen`); null when unknown. */
   receiverCallsGameday: boolean | null;
-  /** The receiver's integrations (`webhook`, `email`, …, from its `*_configs`); absent in older journals. */
-  integrations?: string[];
+}
+
+/** One of Alertmanager's receivers: what it sends through, and whether that reaches gameday. */
+export interface ReceiverInput {
+  name: string;
+  /** From its `*_configs`: `webhook`, `email`, `slack`, … */
+  integrations: string[];
+  /** Whether one of its webhooks calls gameday's (`monitoring.webhookListen`); null when unknown. */
+  callsGameday: boolean | null;
 }
 
 /** One of Alertmanager's `inhibit_rules`: alerts matching `target` are muted while one matching `source` fires with the same `equal` labels. */

@@ -3,7 +3,7 @@
 
 import http from 'node:http';
 import { MonitoringError } from '../errors.ts';
-import type { AmAlert, WebhookAlert } from '../journal/events.ts';
+import type { AmAlert, AmSilence, NotificationCounter, WebhookAlert } from '../journal/events.ts';
 import { ApiClient, type ApiClientOptions } from './api-client.ts';
 
 export class AlertmanagerClient extends ApiClient {
@@ -17,7 +17,8 @@ export class AlertmanagerClient extends ApiClient {
       annotations?: Record<string, string>;
       startsAt: string;
       fingerprint: string;
-      status?: { state?: string };
+      status?: { state?: string; inhibitedBy?: string[] | null; silencedBy?: string[] | null };
+      receivers?: Array<{ name?: string }> | null;
     }
     const raw = await this.get<Raw[] | null>('/api/v2/alerts');
     if (raw !== null && !Array.isArray(raw))
@@ -28,7 +29,46 @@ export class AlertmanagerClient extends ApiClient {
       startsAt: alert.startsAt,
       fingerprint: alert.fingerprint,
       state: alert.status?.state ?? 'unknown',
+      inhibitedBy: alert.status?.inhibitedBy ?? [],
+      silencedBy: alert.status?.silencedBy ?? [],
+      receivers: (alert.receivers ?? []).map((receiver) => receiver.name ?? ''),
     }));
+  }
+
+  /** Every silence Alertmanager holds (active, pending and expired ones it still remembers). */
+  async silences(): Promise<AmSilence[]> {
+    interface Raw {
+      id: string;
+      status?: { state?: string };
+      matchers?: Array<{ name: string; value: string; isRegex?: boolean; isEqual?: boolean }>;
+      startsAt: string;
+      endsAt: string;
+      createdBy?: string;
+      comment?: string;
+    }
+    const raw = await this.get<Raw[] | null>('/api/v2/silences');
+    if (raw !== null && !Array.isArray(raw))
+      throw new MonitoringError(`Alertmanager at ${this.baseUrl} answered /api/v2/silences with something not a list`);
+    return (raw ?? []).map((silence) => ({
+      id: silence.id,
+      state: silence.status?.state ?? 'unknown',
+      matchers: (silence.matchers ?? []).map((matcher) => ({
+        name: matcher.name,
+        value: matcher.value,
+        isRegex: matcher.isRegex ?? false,
+        isEqual: matcher.isEqual ?? true,
+      })),
+      startsAt: silence.startsAt,
+      endsAt: silence.endsAt,
+      createdBy: silence.createdBy ?? '',
+      comment: silence.comment ?? '',
+    }));
+  }
+
+  /** Its notification counters per integration (and per receiver, where it labels them so), from /metrics. */
+  async notificationCounters(): Promise<NotificationCounter[]> {
+    const text = await this.get<string>('/metrics', 'text');
+    return parseNotificationCounters(typeof text === 'string' ? text : '');
   }
 
   /** The running configuration as YAML text (`config.original` of /api/v2/status). */
@@ -37,10 +77,10 @@ export class AlertmanagerClient extends ApiClient {
     return status.config?.original ?? '';
   }
 
-  private async get<T>(path: string): Promise<T> {
+  private async get<T>(path: string, responseType: 'json' | 'text' = 'json'): Promise<T> {
     let response;
     try {
-      response = await this.http.get(path);
+      response = await this.http.get(path, { responseType });
     } catch (error) {
       throw new MonitoringError(`Alertmanager at ${this.baseUrl} did not answer ${path}: ${(error as Error).message}`, { cause: error });
     }
@@ -49,6 +89,42 @@ export class AlertmanagerClient extends ApiClient {
     }
     return response.data as T;
   }
+}
+
+const counterNames = {
+  alertmanager_notifications_total: 'notifications',
+  alertmanager_notifications_failed_total: 'failed',
+  alertmanager_notification_requests_total: 'requests',
+  alertmanager_notification_requests_failed_total: 'requestsFailed',
+} as const;
+
+/**
+ * The notification counters in Alertmanager's /metrics text, one entry per integration (and
+ * receiver): only integrations a counter moved for or that the configuration uses show non-zero.
+ */
+export function parseNotificationCounters(text: string): NotificationCounter[] {
+  const byKey = new Map<string, NotificationCounter>();
+  const line =
+    /^(alertmanager_notifications_total|alertmanager_notifications_failed_total|alertmanager_notification_requests_total|alertmanager_notification_requests_failed_total)\{([^}]*)\}\s+(\S+)/;
+  for (const raw of text.split('\n')) {
+    const match = line.exec(raw);
+    if (match === null) continue;
+    const labels: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1] ?? ''] = pair[2] ?? '';
+    const integration = labels.integration;
+    if (integration === undefined) continue;
+    const receiver = labels.receiver_name;
+    const key = `${integration}\u0000${receiver ?? ''}`;
+    const counter: NotificationCounter = byKey.get(key) ?? {
+      integration,
+      ...(receiver === undefined ? {} : { receiver }),
+      notifications: 0,
+      failed: 0,
+    };
+    counter[counterNames[match[1] as keyof typeof counterNames]] = Number(match[3]);
+    byKey.set(key, counter);
+  }
+  return [...byKey.values()].sort((a, b) => `${a.integration} ${a.receiver ?? ''}`.localeCompare(`${b.integration} ${b.receiver ?? ''}`));
 }
 
 export interface WebhookPayload {

@@ -155,7 +155,16 @@ describe('AlertmanagerClient on a compatible backend', () => {
       { labels: { alertname: 'Watchdog' }, startsAt: '2026-11-23T02:00:00Z', fingerprint: 'f', receivers: [] },
     ]);
     expect(await client().alerts()).toEqual([
-      { labels: { alertname: 'Watchdog' }, annotations: {}, startsAt: '2026-11-23T02:00:00Z', fingerprint: 'f', state: 'unknown' },
+      {
+        labels: { alertname: 'Watchdog' },
+        annotations: {},
+        startsAt: '2026-11-23T02:00:00Z',
+        fingerprint: 'f',
+        state: 'unknown',
+        inhibitedBy: [],
+        silencedBy: [],
+        receivers: [],
+      },
     ]);
   });
 

@@ -1,20 +1,27 @@
 // Watches the alerting pipeline during a run: Prometheus's active alerts, Alertmanager's alerts
 // and the health of the alerting rules, each in its own loop so that one hung server does not
 // stall the others. Snapshots are journaled only when they change; polls only tell early what the
-// reconciliation later reads exactly from Prometheus.
+// reconciliation later reads exactly from Prometheus. Alertmanager's own account of each alert
+// (inhibited by, silenced by, routed to), its silences and its notification counters are journaled
+// too: the delivery diagnosis says what Alertmanager said at the time, not what it guesses later.
 //
 // What the analysis needs to say "we could not tell" is journaled too: the first failure of a
 // streak (after retries with backoff) with the last answer before it, the first answer after it,
 // and the rules whose evaluation is not healthy. Blind intervals are computed from these, purely.
 
 import { errorMessage } from '../errors.ts';
-import type { AmAlert, PromAlert, UnhealthyRule } from '../journal/events.ts';
+import type { AmAlert, AmSilence, NotificationCounter, PromAlert, UnhealthyRule } from '../journal/events.ts';
 import type { EventInput } from '../journal/journal.ts';
 import type { AlertingRule } from './prometheus.ts';
 
 export interface PollerOptions {
   prometheus: { alerts(): Promise<PromAlert[]>; alertingRules(): Promise<AlertingRule[]> };
-  alertmanager: { alerts(): Promise<AmAlert[]> };
+  alertmanager: {
+    alerts(): Promise<AmAlert[]>;
+    /** Read every `notificationsIntervalSeconds` when present; an Alertmanager that refuses is left unread. */
+    silences?(): Promise<AmSilence[]>;
+    notificationCounters?(): Promise<NotificationCounter[]>;
+  };
   intervalSeconds: number;
   record: (event: EventInput) => void;
   log: (line: string) => void;
@@ -24,6 +31,8 @@ export interface PollerOptions {
   retries?: number;
   /** Seconds between reads of the rules' health. Default: the poll interval, at least 5 s. */
   rulesIntervalSeconds?: number;
+  /** Seconds between reads of Alertmanager's silences and notification counters. Default: the poll interval, at least 2 s. */
+  notificationsIntervalSeconds?: number;
   /**
    * Seconds without an answer after which a source counts as unreachable even while a request is
    * still pending (a stopped server accepts connections and never answers). Default: 3 polls, at least
@@ -166,7 +175,7 @@ export function startPoller(options: PollerOptions): Poller {
       return;
     }
     alertmanagerHealth.ok();
-    const key = JSON.stringify(alerts.map((a) => [a.fingerprint, a.startsAt, a.state]));
+    const key = JSON.stringify(alerts.map((a) => [a.fingerprint, a.startsAt, a.state, a.inhibitedBy, a.silencedBy, a.receivers]));
     if (key === lastAm) return;
     lastAm = key;
     options.record({ kind: 'alerts.alertmanager', alerts });
@@ -190,7 +199,48 @@ export function startPoller(options: PollerOptions): Poller {
     lastRules = key;
   };
 
+  // Silences and counters explain a notification that did not go out; a failure to read them is
+  // not a blind interval (the alerts loop says whether Alertmanager answers), so it is only logged once.
+  const pollerStartedAt = now().getTime();
+  let lastSilences: string | undefined;
+  let lastCounters: string | undefined;
+  const unreadable = new Set<string>();
+  const readOnce = async <T>(what: string, read: (() => Promise<T>) | undefined): Promise<T | undefined> => {
+    if (read === undefined) return undefined;
+    try {
+      const value = await read();
+      unreadable.delete(what);
+      return value;
+    } catch (error) {
+      if (!unreadable.has(what) && !stopped) options.log(`Alertmanager's ${what} could not be read: ${errorMessage(error)}`);
+      unreadable.add(what);
+      return undefined;
+    }
+  };
+  const pollAlertmanagerState = async () => {
+    const am = options.alertmanager;
+    const silences = await readOnce('silences', am.silences?.bind(am));
+    if (silences !== undefined) {
+      const relevant = silences.filter((silence) => silence.state !== 'expired' || Date.parse(silence.endsAt) >= pollerStartedAt);
+      const key = JSON.stringify(relevant);
+      if (key !== lastSilences) {
+        lastSilences = key;
+        options.record({ kind: 'silences.alertmanager', silences: relevant });
+      }
+    }
+    const counters = await readOnce('notification counters', am.notificationCounters?.bind(am));
+    if (counters !== undefined) {
+      const key = JSON.stringify(counters);
+      if (key !== lastCounters) {
+        lastCounters = key;
+        options.record({ kind: 'notifications.alertmanager', counters });
+      }
+    }
+  };
+
+  const readsState = options.alertmanager.silences !== undefined || options.alertmanager.notificationCounters !== undefined;
   const loops = [
+    ...(readsState ? [loop(options.notificationsIntervalSeconds ?? Math.max(options.intervalSeconds, 2), pollAlertmanagerState)] : []),
     loop(options.intervalSeconds, pollPrometheus),
     loop(options.intervalSeconds, pollAlertmanager),
     loop(options.intervalSeconds, async () => {

@@ -7,11 +7,11 @@ import { parse } from 'yaml';
 import { scrapeInterval } from '../alerting/scrape-interval.ts';
 import { parseScrapeSettings, type ScrapeSettings } from '../alerting/scrape-settings.ts';
 import { conditionWindows, LOOKBACK_SECONDS, queryShape } from '../alerting/query-shape.ts';
-import { parseRouteTree, type RouteNode, routesFor } from '../alerting/routes.ts';
+import { parseInhibitRules, parseRouteTree, receiverIntegrations, type RouteNode, routesFor } from '../alerting/routes.ts';
 import { errorMessage } from '../errors.ts';
 import type { AlertingRule } from '../observe/prometheus.ts';
 import type { Expectation, Plan } from '../plan/types.ts';
-import type { DetectionInput, DetectionInputs } from '../journal/events.ts';
+import type { DetectionInput, DetectionInputs, InhibitRuleInput, ReceiverInput } from '../journal/events.ts';
 import type { EventInput } from '../journal/journal.ts';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -44,7 +44,12 @@ export function detectionInputs(
   const scrape = parseWith(promYaml, parseScrapeSettings, "Prometheus's configuration", problems);
   const amConfig = parseWith(
     amYaml,
-    (text) => ({ routes: parseRouteTree(text), webhooks: receiverWebhooks(text) }),
+    (text) => ({
+      routes: parseRouteTree(text),
+      webhooks: receiverWebhooks(text),
+      integrations: receiverIntegrations(text),
+      inhibitRules: parseInhibitRules(text),
+    }),
     "Alertmanager's configuration",
     problems,
   );
@@ -58,7 +63,21 @@ export function detectionInputs(
     const rule = rules.find((candidate) => candidate.name === expectation.alert && !conflicts(candidate, expectation));
     if (rule) expectations.push(inputFor(expectation, rule, scrape, amConfig, plan.monitoring.webhookListen));
   }
-  return { kind: 'detection.inputs', expectations, problems };
+  if (!amConfig) return { kind: 'detection.inputs', expectations, problems };
+  const inhibitRules: InhibitRuleInput[] = amConfig.inhibitRules.map((rule) => ({ ...rule }));
+  const receivers: ReceiverInput[] = [...amConfig.integrations].map(([name, integrations]) => ({
+    name,
+    integrations,
+    callsGameday: callsGameday(amConfig.webhooks.get(name) ?? [], plan.monitoring.webhookListen),
+  }));
+  return { kind: 'detection.inputs', expectations, problems, inhibitRules, receivers };
+}
+
+/** Whether one of these webhook URLs is gameday's listener; a redacted URL (<secret>) cannot be compared: unknown rather than no. */
+function callsGameday(urls: readonly string[], webhookListen: string | undefined): boolean | null {
+  if (webhookListen === undefined) return null;
+  if (urls.some((url) => sameHostPort(url, webhookListen))) return true;
+  return urls.some((url) => !url.includes('://')) ? null : false;
 }
 
 function inputFor(
@@ -80,16 +99,7 @@ function inputFor(
     const labels = { ...(scrape?.externalLabels ?? {}), ...rule.labels, ...expectation.labels, alertname: expectation.alert };
     route = routesFor(amConfig.routes, labels)[0];
   }
-  let receiverCallsGameday: boolean | null = null;
-  if (route && amConfig && webhookListen) {
-    const urls = amConfig.webhooks.get(route.receiver) ?? [];
-    // A redacted URL (<secret>) cannot be compared: unknown rather than no.
-    receiverCallsGameday = urls.some((url) => sameHostPort(url, webhookListen))
-      ? true
-      : urls.some((url) => !url.includes('://'))
-        ? null
-        : false;
-  }
+  const receiverCallsGameday = route && amConfig ? callsGameday(amConfig.webhooks.get(route.receiver) ?? [], webhookListen) : null;
   return {
     alert: expectation.alert,
     labels: { ...expectation.labels },

@@ -2,13 +2,45 @@
 // plain text (no colour, no emoji) so it reads the same in a terminal, a CI log or a pasted chat.
 
 import type { Verdict } from '../analyze/index.ts';
-import { alignColumns, formatSeconds, formatSelector, verdictWords } from './format.ts';
+import { alignColumns, deliveryWords, formatSeconds, formatSelector, verdictWords } from './format.ts';
 import type { ReportJson } from './report-json.ts';
 
 /** Upper case for what fails the run: the eye finds it without colour. */
 function verdictCell(verdict: Verdict): string {
   const word = verdictWords[verdict];
   return verdict === 'detected' ? word : word.toUpperCase();
+}
+
+/** A notification that did not go out at once, in one line a person would say; null when there is nothing to say. */
+function deliveryLine(delivery: ReportJson['faults'][number]['expectations'][number]['delivery']): string | null {
+  switch (delivery.status) {
+    case 'delayed-by-grouping':
+    case 'suppressed-by-grouping':
+    case 'late':
+      return `notification ${deliveryWords[delivery.status]}`;
+    case 'inhibited': {
+      const by = (delivery.inhibitedBy ?? []).map((alert) =>
+        alert.labels ? formatSelector(alert.labels.alertname ?? '', alert.labels) : alert.fingerprint,
+      );
+      return `notification held back: inhibited${by.length > 0 ? ` by ${[...new Set(by)].join(', ')}` : ''}`;
+    }
+    case 'silenced': {
+      const by = (delivery.silencedBy ?? []).map((silence) => `${silence.id}${silence.createdBy ? ` (${silence.createdBy})` : ''}`);
+      return `notification held back: silenced${by.length > 0 ? ` by silence ${by.join(', ')}` : ''}`;
+    }
+    case 'receiver-failed': {
+      const receivers = delivery.receivers ?? [];
+      return `notification failed at the receiver${receivers.length > 0 ? ` (${receivers.join(', ')})` : ''}`;
+    }
+    case 'not-routed-to-gameday': {
+      const receivers = delivery.receivers ?? [];
+      return `notification routed elsewhere${receivers.length > 0 ? ` (to ${receivers.join(', ')})` : ''}`;
+    }
+    case 'not-notified':
+      return 'no notification sent, and Alertmanager gave no reason';
+    default:
+      return null;
+  }
 }
 
 export function toConsoleTable(report: ReportJson): string {
@@ -50,9 +82,8 @@ export function toConsoleTable(report: ReportJson): string {
       const causes = [...new Set(expectation.inconclusive.map((reason) => reason.cause))];
       if (causes.length > 0) extras.push(`${where}: inconclusive (${causes.join(', ')})`);
       if (expectation.recovery === 'never-resolved') extras.push(`${where}: never resolved after the revert`);
-      if (['delayed-by-grouping', 'suppressed-by-grouping', 'not-notified', 'late'].includes(expectation.delivery.status)) {
-        extras.push(`${where}: notification ${expectation.delivery.status.replace(/-/g, ' ')}`);
-      }
+      const delivery = deliveryLine(expectation.delivery);
+      if (delivery !== null) extras.push(`${where}: ${delivery}`);
     }
   }
   const blind = report.blindIntervals.filter((interval) => interval.affectsVerdicts);

@@ -1,6 +1,6 @@
 // Small pure formatters shared by the markdown and console renderers.
 
-import type { Verdict } from '../analyze/index.ts';
+import type { DeliveryStatus, Verdict } from '../analyze/index.ts';
 
 export const NONE = '—';
 
@@ -47,6 +47,22 @@ export const verdictWords: Record<Verdict, string> = {
   missed: 'missed',
   inconclusive: 'inconclusive',
   'not-injected': 'not injected',
+};
+
+/** What became of the notification, in a table cell: the words every renderer uses. */
+export const deliveryWords: Record<DeliveryStatus, string> = {
+  'on-time': 'on time',
+  'delayed-by-grouping': 'delayed by grouping',
+  late: 'late',
+  'suppressed-by-grouping': 'suppressed by grouping',
+  inhibited: 'inhibited',
+  silenced: 'silenced',
+  'receiver-failed': 'receiver failed',
+  'alertmanager-blind': 'Alertmanager blind',
+  'not-routed-to-gameday': 'routed elsewhere',
+  'not-notified': 'not sent',
+  'not-observed': 'not observed',
+  'not-fired': NONE,
 };
 
 /**

@@ -4,7 +4,7 @@
 // that could not be injected (the test could not run). Pure; everything comes from report.json.
 
 import type { Verdict } from '../analyze/index.ts';
-import { formatSeconds, formatSelector } from './format.ts';
+import { deliveryWords, formatSeconds, formatSelector } from './format.ts';
 import type { ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
 
 type Outcome = { kind: 'passed' } | { kind: 'failure' | 'error' | 'skipped'; type: string; message: string };
@@ -103,6 +103,9 @@ function figures(e: ReportExpectation): string {
     `firing after: ${formatSeconds(e.firingAfterSeconds)}${e.firingAt ? ` (${e.firingAt})` : ''}`,
     `notified after: ${formatSeconds(e.notifiedAfterSeconds)}${e.notifiedAt ? ` (${e.notifiedAt})` : ''}`,
   ];
+  if (e.delivery.status !== 'on-time' && e.delivery.status !== 'not-fired') {
+    lines.push(`notification: ${deliveryWords[e.delivery.status]}: ${e.delivery.explanation}`);
+  }
   if (e.runbookUrl) lines.push(`runbook: ${e.runbookUrl}`);
   for (const note of e.notes) lines.push(`note: ${note}`);
   return lines.join('\n');

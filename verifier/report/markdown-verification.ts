@@ -3,7 +3,7 @@
 // every figure, and the monitoring's own health (blind intervals, the clock offset). From
 // report.json only, like the rest of the page.
 
-import { formatClock, formatSeconds, formatSelector, NONE } from './format.ts';
+import { deliveryWords, formatClock, formatSeconds, formatSelector, NONE } from './format.ts';
 import type { ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
 import { docsHref, type LinkBase, linkDocs } from './runbook-link.ts';
 
@@ -23,17 +23,14 @@ const recoveryWords: Record<ReportExpectation['recovery'], string> = {
   'not-fired': 'did not fire',
 };
 
-const deliveryWords: Record<ReportExpectation['delivery']['status'], string> = {
-  'on-time': 'on time',
-  'delayed-by-grouping': 'delayed by grouping',
-  late: '**late**',
-  'suppressed-by-grouping': 'suppressed by grouping',
-  'alertmanager-blind': 'Alertmanager blind',
-  'not-routed-to-gameday': 'routed elsewhere',
-  'not-notified': '**not notified**',
-  'not-observed': 'not observed',
-  'not-fired': NONE,
-};
+/** What a reader must act on stands out: a late page, or one not sent for no reason Alertmanager gave. */
+const boldDelivery = new Set<ReportExpectation['delivery']['status']>(['late', 'not-notified', 'receiver-failed']);
+
+const heldByAlertmanager = new Set<ReportExpectation['delivery']['status']>(['inhibited', 'silenced', 'receiver-failed']);
+
+function deliveryCell(status: ReportExpectation['delivery']['status']): string {
+  return boldDelivery.has(status) ? `**${deliveryWords[status]}**` : deliveryWords[status];
+}
 
 /** After each revert: when each expected alert resolved; and whether a page went out, and if not, why. */
 export function recoveryAndDeliverySection(report: ReportJson, links: LinkBase): string {
@@ -44,7 +41,7 @@ export function recoveryAndDeliverySection(report: ReportJson, links: LinkBase):
     code(formatSelector(e.alert, e.labels)),
     recoveryWords[e.recovery],
     e.resolvedAfterRevertSeconds === null ? NONE : formatSigned(e.resolvedAfterRevertSeconds),
-    deliveryWords[e.delivery.status],
+    deliveryCell(e.delivery.status),
     formatSeconds(e.delivery.afterFiringSeconds),
   ]);
   const explanations = all
@@ -62,7 +59,11 @@ export function recoveryAndDeliverySection(report: ReportJson, links: LinkBase):
     '**resolved after revert**: from the revert to the evaluation that no longer saw the alert (negative: it stopped while the fault ' +
       'was in place). **notification**: whether the webhook came within `group_wait` of firing; grouping delays or suppresses ' +
       `notifications of alerts that join an existing aggregation group ([why](${docsHref(links, 'detection-time.md#grouping')})), ` +
-      'which is not the rule being slow.',
+      'which is not the rule being slow.' +
+      (all.some(({ expectation: e }) => heldByAlertmanager.has(e.delivery.status))
+        ? ' **inhibited**, **silenced**, **receiver failed**: Alertmanager said so itself while the notification was due (its alert ' +
+          'status, silences and notification counters, polled during the run); the route and the rule were not at fault.'
+        : ''),
     ...(explanations.length > 0 ? ['', ...explanations] : []),
   ].join('\n');
 }

@@ -4,9 +4,12 @@
 import type { Expectation, FaultSpec, Plan } from '../../plan/types.ts';
 import type {
   AmAlert,
+  AmSilence,
   DetectionInput,
+  DetectionInputs,
   JournalEvent,
   LoadResult,
+  NotificationCounter,
   PromAlert,
   RunEnded,
   SeriesSamples,
@@ -226,7 +229,13 @@ export class JournalBuilder {
   /** A snapshot of Alertmanager's alerts; the plan's watchdog is in it, as in a working pipeline, unless `watchdog: false`. */
   alertmanagerPoll(
     seconds: number,
-    alerts: Array<{ labels: Record<string, string>; startsAt: number; annotations?: Record<string, string> }>,
+    alerts: Array<{
+      labels: Record<string, string>;
+      startsAt: number;
+      annotations?: Record<string, string>;
+      /** Alertmanager's status of the alert, as the poller records it since it records it. */
+      status?: Partial<Pick<AmAlert, 'state' | 'inhibitedBy' | 'silencedBy' | 'receivers' | 'fingerprint'>>;
+    }>,
     options: { watchdog?: boolean } = {},
   ): this {
     const watchdog = this.plan.monitoring.watchdog;
@@ -243,8 +252,30 @@ export class JournalBuilder {
         startsAt: at(alert.startsAt),
         fingerprint: 'fp',
         state: 'active',
+        ...('status' in alert ? alert.status : {}),
       })),
     });
+  }
+
+  /** Alertmanager's silences as the poller read them. */
+  silences(seconds: number, silences: Array<Partial<AmSilence> & { id: string; matchers: AmSilence['matchers'] }>): this {
+    return this.push({
+      kind: 'silences.alertmanager',
+      at: at(seconds),
+      silences: silences.map((silence) => ({
+        state: 'active',
+        startsAt: at(seconds),
+        endsAt: at(seconds + 3600),
+        createdBy: 'oncall@example.com',
+        comment: '',
+        ...silence,
+      })),
+    });
+  }
+
+  /** Alertmanager's notification counters as the poller read them from /metrics. */
+  notificationCounters(seconds: number, counters: NotificationCounter[]): this {
+    return this.push({ kind: 'notifications.alertmanager', at: at(seconds), counters });
   }
 
   webhook(
@@ -323,11 +354,16 @@ export class JournalBuilder {
     return this.push({ kind: 'clock.sampled', at: at(seconds), phase, samples });
   }
 
-  detectionInputs(seconds: number, inputs: Array<Partial<DetectionInput> & { alert: string }>): this {
+  detectionInputs(
+    seconds: number,
+    inputs: Array<Partial<DetectionInput> & { alert: string }>,
+    alertmanager: Pick<DetectionInputs, 'inhibitRules' | 'receivers'> = {},
+  ): this {
     return this.push({
       kind: 'detection.inputs',
       at: at(seconds),
       problems: [],
+      ...alertmanager,
       expectations: inputs.map((input) => ({
         labels: {},
         scrapeSeconds: 5,

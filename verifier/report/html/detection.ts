@@ -1,7 +1,7 @@
 // The per-fault tables of report.html: detection (per expected alert, its figures, verdict and
 // runbook) and what users saw (per fault, the trace's failures and the time to restore).
 
-import { formatClock, formatSeconds, formatSelector, NONE } from '../format.ts';
+import { deliveryWords as statusWords, formatClock, formatSeconds, formatSelector, NONE } from '../format.ts';
 import type { ReportExpectation, ReportFault, ReportJson } from '../report-json.ts';
 import { docsHref, type LinkBase, runbookHref } from '../runbook-link.ts';
 import { table } from './table.ts';
@@ -75,9 +75,9 @@ function inconclusiveTitle(expectation: ReportExpectation): SafeHtml | '' {
   return reasons.length > 0 ? markup` title="${reasons.map((reason) => reason.detail).join('; ')}"` : '';
 }
 
-/** A delivery status in words: `delayed-by-grouping` → `delayed by grouping`. */
+/** A delivery status in words: `delayed-by-grouping` → `delayed by grouping`, `not-notified` → `not sent`. */
 export function deliveryWords(status: string): string {
-  return status === 'not-fired' ? NONE : status.replaceAll('-', ' ');
+  return status in statusWords ? statusWords[status as keyof typeof statusWords] : status.replaceAll('-', ' ');
 }
 
 function formatSignedSeconds(seconds: number | null): string {
