@@ -12,7 +12,8 @@ import type {
   MatcherInput,
   ReceiverInput,
 } from '../journal/events.ts';
-import { inhibits, matches } from '../alerting/routes.ts';
+import { inhibits } from '../alerting/routes.ts';
+import { formatSilenceMatchers } from '../alerting/silences.ts';
 import { type Labels, sameAlert } from '../alerting/labels.ts';
 import { SAME_INSTANT_MS } from './episodes.ts';
 import type { InhibitingAlert, ReceiverFailure, SilenceFacts } from './model.ts';
@@ -139,20 +140,6 @@ function silenceOf(id: string, polls: readonly AlertmanagerSilencesPolled[], at:
     startsAt: found.startsAt,
     endsAt: found.endsAt,
   };
-}
-
-export function formatSilenceMatchers(silence: Pick<AmSilence, 'matchers'>): string {
-  return `{${silence.matchers.map((m) => `${m.name}${silenceOperator(m)}${JSON.stringify(m.value)}`).join(', ')}}`;
-}
-
-function silenceOperator(matcher: AmSilence['matchers'][number]): MatcherInput['operator'] {
-  if (matcher.isRegex) return matcher.isEqual ? '=~' : '!~';
-  return matcher.isEqual ? '=' : '!=';
-}
-
-/** Whether a silence's matchers all match these labels (Alertmanager's own test). */
-export function silenceMatches(silence: Pick<AmSilence, 'matchers'>, labels: Record<string, string>): boolean {
-  return silence.matchers.every((m) => matches({ name: m.name, operator: silenceOperator(m), value: m.value }, labels));
 }
 
 /**

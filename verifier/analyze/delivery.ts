@@ -14,11 +14,11 @@ import {
   receiverFailures,
   type Sighting,
   sightingsOf,
-  silenceMatches,
   type Suppression,
   suppressionBy,
 } from './alertmanager-account.ts';
 import { formatSelector } from '../alerting/labels.ts';
+import { silenceMatches } from '../alerting/silences.ts';
 import type { AlertEpisode, BlindInterval, Delivery, ReceiverFailure } from './model.ts';
 import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';
 

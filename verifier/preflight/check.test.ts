@@ -119,6 +119,7 @@ describe('checkPlan against the recorded demo stack (no target, no trace running
       'rule',
       'feasibility',
       'baseline',
+      'silence',
       'watchdog',
       'injector',
       'injector',
@@ -379,12 +380,13 @@ describe('formatCheckReport', () => {
                                                              waits up to 1m (window.baselineTimeout) for
                                                              it to clear; if it keeps firing with the
                                                              trace running, fix the target or the rule
+      ok    silence       Alertmanager silences              no silence is active or scheduled
       ok    watchdog      Watchdog                           active in Alertmanager since
                                                              TTTTTTTTTTTTTTTTTTTT
       ok    injector      cache-broken inject                POST http://127.0.0.1:18099/faults/cache
       ok    injector      cache-broken revert                DELETE http://127.0.0.1:18099/faults/cache
 
-      check: 10 ok, 1 warning, 3 problems"
+      check: 11 ok, 1 warning, 3 problems"
     `);
   });
 });

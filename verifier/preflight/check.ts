@@ -13,6 +13,7 @@ import { resolveTool } from '../toolchain/index.ts';
 import type { CheckFinding, CheckReport } from './findings.ts';
 import { injectorFinding } from './injector-findings.ts';
 import { feasibilityOf, ruleFinding } from './rule-findings.ts';
+import { silenceFindings } from './silence-findings.ts';
 import { baselineFinding, discoveryFinding, endpointFinding, planFinding, watchdogFinding } from './stack-findings.ts';
 import { attempt, type CheckDeps, type Outcome, type World } from './world.ts';
 import { distinctExpectations, expectedAlertNames } from './words.ts';
@@ -42,13 +43,15 @@ export async function checkPlan(plan: Plan, deps: Partial<CheckDeps> = {}): Prom
     promReady.ready ? attempt(fn) : Promise.resolve({ ok: false, reason: `Prometheus at ${d.prometheus.baseUrl} is not ready` });
   const fromAm = <T>(fn: () => Promise<T>): Promise<Outcome<T>> =>
     amReady.ready ? attempt(fn) : Promise.resolve({ ok: false, reason: `Alertmanager at ${d.alertmanager.baseUrl} is not ready` });
-  const [discovered, rules, promAlerts, promConfig, amAlerts, amConfig] = await Promise.all([
+  const readSilences = d.alertmanager.silences?.bind(d.alertmanager);
+  const [discovered, rules, promAlerts, promConfig, amAlerts, amConfig, silences] = await Promise.all([
     fromProm(() => d.prometheus.alertmanagers()),
     fromProm(() => d.prometheus.alertingRules()),
     fromProm(() => d.prometheus.alerts()),
     fromProm(async () => parseScrapeSettings(await d.prometheus.configYaml())),
     fromAm(() => d.alertmanager.alerts()),
     fromAm(async () => parseRouteTree(await d.alertmanager.configYaml())),
+    readSilences ? fromAm(readSilences) : Promise.resolve(undefined),
   ]);
   const world: World = { plan, rules, promAlerts, promConfig, amAlerts, amConfig };
 
@@ -63,6 +66,7 @@ export async function checkPlan(plan: Plan, deps: Partial<CheckDeps> = {}): Prom
     ...expectedAlertNames(plan).map((name) => ruleFinding(name, world)),
     ...plan.faults.flatMap((fault) => fault.expect.map((expectation) => feasibilityOf(fault, expectation, world))),
     ...distinctExpectations(plan).map((expectation) => baselineFinding(expectation, world)),
+    ...(silences === undefined ? [] : silenceFindings(distinctExpectations(plan), silences, rules, plan, d.now())),
     ...(plan.monitoring.watchdog === undefined ? [] : [watchdogFinding(plan.monitoring.watchdog, world)]),
     ...(await Promise.all(
       plan.faults.flatMap((fault) => [

@@ -4,7 +4,18 @@ export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 /** The checks, in the order the report lists them. */
 export type CheckName =
-  'plan' | 'k6' | 'prometheus' | 'alertmanager' | 'discovery' | 'rule' | 'feasibility' | 'baseline' | 'watchdog' | 'injector';
+  | 'plan'
+  | 'k6'
+  | 'prometheus'
+  | 'alertmanager'
+  | 'discovery'
+  | 'rule'
+  | 'feasibility'
+  | 'baseline'
+  | 'silence'
+  | 'watchdog'
+  | 'injector'
+  | 'host';
 
 export interface CheckFinding {
   check: CheckName;

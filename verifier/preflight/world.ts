@@ -5,7 +5,7 @@
 import type { RouteNode } from '../alerting/routes.ts';
 import type { ScrapeSettings } from '../alerting/scrape-settings.ts';
 import { errorMessage } from '../errors.ts';
-import type { AmAlert, PromAlert } from '../journal/events.ts';
+import type { AmAlert, AmSilence, PromAlert } from '../journal/events.ts';
 import type { AlertingRule, Readiness } from '../observe/prometheus.ts';
 import type { Plan } from '../plan/types.ts';
 
@@ -25,6 +25,8 @@ export interface AlertmanagerApi {
   readiness(): Promise<Readiness>;
   alerts(): Promise<AmAlert[]>;
   configYaml(): Promise<string>;
+  /** Absent: silences are not checked (no finding). */
+  silences?(): Promise<AmSilence[]>;
 }
 
 /** The slice of `node:fs/promises` used to find injector programs. */
