@@ -2,9 +2,9 @@
 // expectation's `within` can be met given the rule's scrape, evaluation, `for`, windows and route.
 
 import { neverTrue } from '../alerting/never-true.ts';
-import { conditionWindows, type QueryShape, LOOKBACK_SECONDS, queryShape } from '../alerting/query-shape.ts';
+import type { QueryShape } from '../alerting/query-shape.ts';
 import { type RouteNode, routesFor } from '../alerting/routes.ts';
-import { scrapeInterval } from '../alerting/scrape-interval.ts';
+import { ruleBounds } from '../alerting/rule-bounds.ts';
 import type { AlertingRule } from '../observe/prometheus.ts';
 import { formatDuration } from '../plan/duration.ts';
 import { closest } from '../plan/suggest.ts';
@@ -100,10 +100,7 @@ function feasibilityForRule(subject: string, fault: FaultSpec, expectation: Expe
       hint: `fix the rule's expression in ${rule.file || 'its rule file'} (group "${rule.group}"); gameday audit lists such rules`,
     };
   }
-  const shape = queryShape(rule.query);
-  const scrape = scrapeInterval(shape, world.promConfig);
-  const windows = conditionWindows(rule.query, scrape.seconds);
-  const windowSeconds = shape.absentOnPushed ? Math.max(shape.absentOverTimeSeconds, LOOKBACK_SECONDS) : shape.absentOverTimeSeconds;
+  const bounds = ruleBounds(rule, world.promConfig);
   let groupWait: { seconds: number; route: string } | { unknown: string };
   if (world.amConfig.ok) {
     const labels = {
@@ -122,18 +119,12 @@ function feasibilityForRule(subject: string, fault: FaultSpec, expectation: Expe
   const finding = feasibilityFinding({
     subject,
     withinSeconds: expectation.withinSeconds,
-    inputs: {
-      scrapeSeconds: scrape.seconds,
-      evalSeconds: rule.intervalSeconds,
-      forSeconds: rule.forSeconds,
-      windowSeconds,
-      rangeWindowSeconds: windows.seconds,
-    },
-    scrapeSource: scrape.source,
+    inputs: bounds.chain,
+    scrapeSource: bounds.scrapeSource,
     groupWait,
-    absentOnPushed: shape.absentOnPushed,
-    rangeWindows: windows.windows,
-    ...(scrape.caveat ? { caveat: scrape.caveat } : {}),
+    absentOnPushed: bounds.absentOnPushed,
+    rangeWindows: bounds.rangeWindows,
+    ...(bounds.caveat ? { caveat: bounds.caveat } : {}),
   });
   if (fault.exposedBy !== undefined) finding.detail += `; measured from the start of burst ${fault.exposedBy}`;
   return finding;
