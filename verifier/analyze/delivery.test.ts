@@ -2,13 +2,15 @@
 // poller's record of each alert's status, the silences and the notification counters. Each reason
 // is named only when Alertmanager's own state shows it; "not sent" says what was checked.
 
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toReportJson } from '../report/report-json.ts';
 import { toConsoleTable } from '../report/console-table.ts';
 import { toMarkdown } from '../report/markdown.ts';
 import { analyzeRun } from './analyze-run.ts';
 import type { ExpectationAnalysis } from './model.ts';
-import { expectAlert, faultSpec, JournalBuilder, testPlan } from './testing/journal-builder.ts';
+import { expectAlert, faultSpec, JournalBuilder, parseJournal, testPlan } from './testing/journal-builder.ts';
 
 // One fault in place 60–120 s expecting PrimaryDown within 30 s; it fires at 75 and stays firing to 125.
 const primary = { alertname: 'PrimaryDown', instance: 'db-1', severity: 'page' };
@@ -78,8 +80,8 @@ describe('delivery, from what Alertmanager said', () => {
     ]);
     expect(primaryDown.delivery.explanation).toBe(
       'not sent: Alertmanager inhibited it while ClusterDown{severity="critical"} fired ' +
-        '(inhibit_rules[0]: alertname="ClusterDown" mutes severity="page"), from 02:01:15Z ' +
-        'to the last poll that saw it (02:01:40Z)',
+        '(inhibit_rules[0]: alertname="ClusterDown" mutes severity="page"); ' +
+        'polls saw it inhibited from 02:01:15Z to the last that saw it, at 02:01:40Z',
     );
   });
 
@@ -89,7 +91,7 @@ describe('delivery, from what Alertmanager said', () => {
     const { primaryDown } = analyze(j);
     expect(primaryDown.delivery).toMatchObject({ status: 'inhibited', afterFiringSeconds: 11 });
     expect(primaryDown.delivery.explanation).toMatch(
-      /held the notification back: inhibited it while ClusterDown.* until 02:01:25Z; the webhook came 11 s after firing, once that ended/,
+      /held the notification back: inhibited it while ClusterDown.*; polls saw it inhibited from 02:01:15Z to 02:01:25Z\. The webhook came 11 s after firing, once that ended/,
     );
   });
 
@@ -121,7 +123,7 @@ describe('delivery, from what Alertmanager said', () => {
     ]);
     expect(primaryDown.delivery.explanation).toBe(
       'not sent: Alertmanager silenced it: silence b7d1 {alertname="PrimaryDown", instance=~"db-.*"} ' +
-        '(created by ana, "db maintenance"; 02:01:10Z to 03:00:00Z), from 02:01:15Z to the last poll that saw it (02:02:05Z)',
+        '(created by ana, "db maintenance"; 02:01:10Z to 03:00:00Z); polls saw it silenced from 02:01:15Z to the last that saw it, at 02:02:05Z',
     );
   });
 
@@ -242,5 +244,23 @@ describe('delivery in the reports', () => {
       '- kill-primary / PrimaryDown: not sent: Alertmanager inhibited it while ClusterDown{severity="critical"} fired',
     );
     expect(`${consoleText}${markdown}`).not.toMatch(/not notified/);
+  });
+});
+
+describe('delivery in a recorded run against the real Alertmanager (test/delivery.int.test.ts)', () => {
+  const events = parseJournal(
+    readFileSync(fileURLToPath(new URL('./fixtures/delivery-five-reasons.journal.jsonl', import.meta.url)), 'utf8'),
+  );
+  const analysis = analyzeRun(events);
+  const statuses = analysis.faults.flatMap((fault) => fault.expectations.map((e) => `${fault.name}/${e.alert} ${e.delivery.status}`));
+
+  it('names each reason from what Alertmanager said at the time', () => {
+    expect(statuses).toEqual([
+      'replicas-cut/ReplicasDown on-time',
+      'replicas-cut/ReadsDegraded inhibited',
+      'queue-host-unreachable/QueueUnreachable silenced',
+      'queue-host-unreachable/QueueWritesFailing not-routed-to-gameday',
+      'cache-broken/CacheErrors receiver-failed',
+    ]);
   });
 });

@@ -91,10 +91,12 @@ export function deliveryOf(facts: DeliveryFacts): Delivery {
     }
     const suppression = held(Math.min(notifiedAt, dueBy + pollSlackMs));
     if (suppression) {
-      const ended = suppression.to === null ? '' : ` until ${clock(suppression.to)}`;
+      const span =
+        suppression.to === null ? `from ${clock(suppression.from)}` : `from ${clock(suppression.from)} to ${clock(suppression.to)}`;
       return result(
         suppression.kind,
-        `Alertmanager held the notification back: ${suppressionWords(suppression)}${ended}; the webhook came ${seconds(delay)} after firing, once that ended`,
+        `Alertmanager held the notification back: ${suppressionWords(suppression)}; polls saw it ${suppression.kind} ${span}. ` +
+          `The webhook came ${seconds(delay)} after firing, once that ended`,
         delay,
         { ...suppressionFields(suppression), ...routedTo },
       );
@@ -135,11 +137,11 @@ export function deliveryOf(facts: DeliveryFacts): Delivery {
 
   const suppression = held(dueBy + pollSlackMs);
   if (suppression) {
-    const ended =
+    const span =
       suppression.to === null
-        ? ` to the last poll that saw it (${clock(suppression.lastSeenAt)})`
-        : `; that ended at ${clock(suppression.to)}, but no webhook came after`;
-    return result(suppression.kind, `not sent: Alertmanager ${suppressionWords(suppression)}${ended}`, null, {
+        ? `polls saw it ${suppression.kind} from ${clock(suppression.from)} to the last that saw it, at ${clock(suppression.lastSeenAt)}`
+        : `polls saw it ${suppression.kind} from ${clock(suppression.from)} to ${clock(suppression.to)}, but no webhook came after`;
+    return result(suppression.kind, `not sent: Alertmanager ${suppressionWords(suppression)}; ${span}`, null, {
       ...suppressionFields(suppression),
       ...routedTo,
     });
@@ -256,7 +258,7 @@ function suppressionWords(suppression: Suppression): string {
     });
     parts.push(`${parts.length > 0 ? 'also ' : ''}silenced it: ${by.join(', ')}`);
   }
-  return `${parts.join('; ')}, from ${clock(suppression.from)}`;
+  return parts.join('; ');
 }
 
 function suppressionFields(suppression: Suppression): Partial<Delivery> {
