@@ -39,7 +39,7 @@ export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
     },
   };
   const faults = plan.faults.map((fault) => analyzeFault(fault, journal, context));
-  const spans: FaultSpan[] = faults.map((fault) => ({ name: fault.name, from: fault.injectedAt, to: fault.deadline }));
+  const spans: FaultSpan[] = faults.map((fault) => ({ name: fault.name, from: fault.injectedAt, to: fault.revertedAt ?? fault.deadline }));
   const window = windowSpan(journal);
 
   return {

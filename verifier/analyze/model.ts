@@ -347,7 +347,7 @@ export interface UnexpectedAlert {
   firstStartedAt: EpochMs;
   /** Whether any of its episodes fired (or only went pending). */
   fired: boolean;
-  /** Faults in place (injected, not yet past revert + grace) when one of its episodes started. */
+  /** Faults one of its episodes overlapped, from injection to revert (see UNEXPECTED_ATTRIBUTION in unexpected.ts). */
   duringFaults: string[];
   /** Whether one of its episodes was still active when the record ends. */
   stillActiveAtEnd: boolean;

@@ -1,5 +1,8 @@
 // Alerts nobody expected: episodes inside the window that match no expectation of any fault.
-// They are either collateral damage of a fault (worth a line in the post-mortem) or noise.
+// They are either collateral damage of a fault (worth a line in the post-mortem) or noise. An
+// alert is put down to the faults whose span from injection to revert one of its episodes
+// overlaps; falling into a fault's grace period after the revert is not enough (the next fault,
+// or nothing at all, may have caused it). UNEXPECTED_ATTRIBUTION says so in the reports.
 
 import type { FaultSpec } from '../plan/types.ts';
 import { labelKey, matchesExpectation } from '../alerting/labels.ts';
@@ -10,9 +13,13 @@ export interface FaultSpan {
   name: string;
   /** Injected; null when it never was. */
   from: EpochMs | null;
-  /** Revert + grace, or the end of the record. */
+  /** Reverted; for a fault never reverted, revert + grace or the end of the record. */
   to: EpochMs | null;
 }
+
+/** The rule behind `duringFaults`, in the reports' words. */
+export const UNEXPECTED_ATTRIBUTION =
+  "an alert counts as during a fault when one of its episodes overlaps the fault's span from injection to revert (the grace after the revert does not count)";
 
 export function unexpectedAlerts(
   episodes: readonly AlertEpisode[],
@@ -43,8 +50,12 @@ export function unexpectedAlerts(
     entry.fired ||= episode.firing !== null;
     entry.stillActiveAtEnd ||= episode.endedBy === null;
     for (const span of spans) {
-      const inPlace = span.from !== null && span.to !== null && episode.startedAt >= span.from && episode.startedAt <= span.to;
-      if (inPlace && !entry.duringFaults.includes(span.name)) entry.duringFaults.push(span.name);
+      const overlaps =
+        span.from !== null &&
+        span.to !== null &&
+        episode.startedAt <= span.to &&
+        (episode.endedBy === null || episode.endedBy >= span.from);
+      if (overlaps && !entry.duringFaults.includes(span.name)) entry.duringFaults.push(span.name);
     }
     byLabels.set(key, entry);
   }

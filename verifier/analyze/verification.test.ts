@@ -323,9 +323,22 @@ describe('unexpected alerts', () => {
   it('says which are still active when the record ends', () => {
     const j = detectedRun((b) => b.alertEpisode({ labels: { alertname: 'DiskFull' }, firing: 100, last: 400 }));
     const { analysis } = analyze(j);
+    // Started during kill-primary (60–120 s) and still firing through replication (200–260 s): it overlaps both.
     expect(analysis.unexpectedAlerts).toEqual([
-      expect.objectContaining({ alertname: 'DiskFull', stillActiveAtEnd: true, duringFaults: ['kill-primary'] }),
+      expect.objectContaining({ alertname: 'DiskFull', stillActiveAtEnd: true, duringFaults: ['kill-primary', 'replication'] }),
     ]);
     expect(unix(0)).toBe(T0 / 1000);
+  });
+
+  it('puts an alert down to the faults whose injection-to-revert span it overlaps, not to one whose grace it falls into', () => {
+    // kill-primary is reverted at 120 s, its grace runs to 180 s; replication is in place 200–260 s.
+    const j = detectedRun((b) =>
+      b
+        .alertEpisode({ labels: { alertname: 'InGrace' }, firing: 150, last: 170 })
+        .alertEpisode({ labels: { alertname: 'Spans' }, firing: 110, last: 210 }),
+    );
+    const { analysis } = analyze(j);
+    const during = Object.fromEntries(analysis.unexpectedAlerts.map((alert) => [alert.alertname, alert.duringFaults]));
+    expect(during).toEqual({ Spans: ['kill-primary', 'replication'], InGrace: [] });
   });
 });

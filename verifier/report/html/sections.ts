@@ -1,6 +1,7 @@
 // The lower sections of report.html: the bursts, the alerts nobody expected, the analysis's notes,
 // and the evidence the figures rest on (what was polled, what failed, when monitoring was blind).
 
+import { UNEXPECTED_ATTRIBUTION } from '../../analyze/unexpected.ts';
 import { formatClock, formatMilliseconds, formatPercent, formatRate, formatSeconds, formatSelector, NONE } from '../format.ts';
 import type { ReportBurst, ReportExpectation, ReportJson } from '../report-json.ts';
 import { table } from './table.ts';
@@ -35,7 +36,7 @@ export function unexpectedSection(report: ReportJson): SafeHtml {
   );
   return markup`<section id="unexpected">
 <h2>Unexpected alerts</h2>
-<p>Alerts that match no expectation: collateral damage worth a line, or noise.</p>
+<p>Alerts that match no expectation: collateral damage worth a line, or noise. <strong>during faults</strong>: ${UNEXPECTED_ATTRIBUTION}.</p>
 ${table({ columns: ['alert', 'episodes', 'first started', 'fired', 'during faults'], rows })}
 </section>`;
 }
