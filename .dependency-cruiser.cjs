@@ -10,7 +10,8 @@
 //   observe/ load/ faults/ toolchain/ stack/   talking to the world: monitoring, k6, injectors, installs
 //   analyze/             pure: journal -> verdicts, impact
 //   report/              pure renderers of the analysis
-//   preflight/           what `gameday check` and `gameday run` verify before anything is injected
+//   preflight/ audit/    what `gameday check` and `gameday run` verify before anything is injected;
+//                        what `gameday audit` finds in alerting rules
 //   run/                 the game day: schedule, fault lifecycle, loads, reconcile, recover
 //   live/                consumers of journal events: progress, gameday's own metrics
 //   commands/            one file per CLI command
@@ -24,7 +25,7 @@ const layers = [
   ['verifier/(observe|load|faults|toolchain|stack)/'],
   ['verifier/analyze/'],
   ['verifier/report/'],
-  ['verifier/preflight/'],
+  ['verifier/(preflight|audit)/'],
   ['verifier/run/'],
   ['verifier/live/'],
   ['verifier/commands/'],

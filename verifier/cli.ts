@@ -5,6 +5,7 @@
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { auditCommand } from './commands/audit.ts';
 import { checkCommand } from './commands/check.ts';
 import { type Command, type CommandIO, parseCommandArgs } from './commands/command.ts';
 import { compareCommand } from './commands/compare.ts';
@@ -14,7 +15,15 @@ import { revertCommand } from './commands/revert.ts';
 import { runCommand } from './commands/run.ts';
 import { EXIT, formatDiagnostics, GamedayError, PlanError, RevertError, UsageError } from './errors.ts';
 
-const commands: readonly Command[] = [runCommand, checkCommand, reportCommand, compareCommand, revertCommand, reconcileCommand];
+const commands: readonly Command[] = [
+  runCommand,
+  checkCommand,
+  auditCommand,
+  reportCommand,
+  compareCommand,
+  revertCommand,
+  reconcileCommand,
+];
 
 const exitCodes = `exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run
 could not start, 3 aborted (the report is still written), 4 a fault could not be reverted,
