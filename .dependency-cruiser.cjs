@@ -3,7 +3,7 @@
 // the import. Tests may reach across (a test of run/ builds reports to assert on them); product
 // code may not.
 //
-//   errors.ts http.ts    the error hierarchy, exit codes, the one HTTP client
+//   errors.ts http.ts package-root.ts   the error hierarchy and exit codes, the one HTTP client, gameday's own files
 //   plan/                the plan: schema, YAML with positions, diagnostics
 //   journal/             event types, append-only writer and reader, clock offset
 //   alerting/            pure model of the pipeline: PromQL shape, scrape settings, routes, bounds, labels
@@ -18,7 +18,7 @@
 //   cli.ts index.ts      the command table; the library's public surface
 
 const layers = [
-  ['verifier/(errors|http)\\.ts$'],
+  ['verifier/(errors|http|package-root)\\.ts$'],
   ['verifier/plan/'],
   ['verifier/journal/'],
   ['verifier/alerting/'],

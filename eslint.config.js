@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', 'runs/', 'test-artifacts/', 'verifier/plan/fixtures/malformed/'] },
+  { ignores: ['node_modules/', '.tools/', 'runs/', 'test-artifacts/', 'dist/', 'verifier/plan/fixtures/malformed/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

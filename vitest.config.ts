@@ -10,14 +10,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', 'node_modules/**', '.tools/**', 'runs/**'],
+          exclude: ['**/*.int.test.ts', 'node_modules/**', '.tools/**', 'runs/**', 'dist/**'],
         },
       },
       {
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
-          exclude: ['node_modules/**', '.tools/**', 'runs/**'],
+          exclude: ['node_modules/**', '.tools/**', 'runs/**', 'dist/**'],
           globalSetup: ['test/setup-toolchain.ts'],
           fileParallelism: false,
           testTimeout: 300_000,

@@ -11,18 +11,15 @@
 // (http://127.0.0.1:18080), RUN_ID (tag `testid`, "manual"), VUS pre-allocated (3),
 // TIMEOUT per request (2s).
 //
-// Metrics for gameday:
-// - trace_success (Counter): +1 per iteration whose checks all passed. Via remote write it is
-//   `k6_trace_success_total`; an absent_over_time alert fires when it stops growing.
-// - trace_ok (Rate): one sample per iteration, 1 ok / 0 failed. gameday reads these points from
-//   the JSON output; each carries the iteration's start time as metadata `started_ms`.
+// Metrics for gameday: the trace contract (lib/contract.ts): trace_success and trace_ok, with
+// the iteration's start as metadata `started_ms`.
 
 import { check } from 'k6';
 import exec from 'k6/execution';
 import http from 'k6/http';
-import { Counter, Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { arrivalRate, envBaseUrl, envDuration, envPositiveInteger, envPositiveNumber, envString } from '../loadtests/lib/env.ts';
+import { beginIteration, endIteration } from './lib/contract.ts';
 
 const rate = envPositiveNumber('RATE', 1);
 const duration = envDuration('DURATION', '5m');
@@ -34,9 +31,6 @@ const vus = envPositiveInteger('VUS', 3);
 const timeout = envDuration('TIMEOUT', '2s');
 
 const keys = 20;
-
-const traceSuccess = new Counter('trace_success');
-const traceOk = new Rate('trace_ok');
 
 export const options: Options = {
   scenarios: {
@@ -59,9 +53,7 @@ export const options: Options = {
 const jsonHeaders = { 'Content-Type': 'application/json' };
 
 export default function trace(): void {
-  // The time the iteration started, i.e. its slot; the JSON output carries it on every sample
-  // of this iteration, while Prometheus never sees it (metadata is not a label).
-  exec.vu.metrics.metadata.started_ms = Date.now();
+  beginIteration();
 
   const n = exec.scenario.iterationInTest;
   const url = `${baseUrl}/items/trace-${n % keys}`;
@@ -86,8 +78,7 @@ export default function trace(): void {
     });
   }
 
-  traceOk.add(ok);
-  if (ok) traceSuccess.add(1);
+  endIteration(ok);
 }
 
 function readValue(body: string | ArrayBuffer | null): string | undefined {

@@ -1,23 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from './cli.ts';
-import type { CommandIO } from './commands/command.ts';
+import { gamedayInProcess } from './commands/testing/in-process.ts';
 
-/** Runs one command line in-process and collects what it wrote. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
-  const io: CommandIO = { stdout, stderr, env: {}, signals: { on: () => process, off: () => process } };
-  const code = await main(argv, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (...argv: string[]) => gamedayInProcess(argv);
 
 describe('gameday command line', () => {
   let dir: string;

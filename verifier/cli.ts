@@ -9,11 +9,13 @@ import { auditCommand } from './commands/audit.ts';
 import { checkCommand } from './commands/check.ts';
 import { type Command, type CommandIO, parseCommandArgs } from './commands/command.ts';
 import { compareCommand } from './commands/compare.ts';
+import { demoCommand } from './commands/demo.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { reportCommand } from './commands/report.ts';
 import { revertCommand } from './commands/revert.ts';
 import { runCommand } from './commands/run.ts';
-import { EXIT, formatDiagnostics, GamedayError, PlanError, RevertError, UsageError } from './errors.ts';
+import { packageVersion } from './package-root.ts';
+import { describeSystemError, EXIT, formatDiagnostics, GamedayError, PlanError, RevertError, UsageError } from './errors.ts';
 
 const commands: readonly Command[] = [
   runCommand,
@@ -23,6 +25,7 @@ const commands: readonly Command[] = [
   compareCommand,
   revertCommand,
   reconcileCommand,
+  demoCommand,
 ];
 
 const exitCodes = `exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run
@@ -40,6 +43,10 @@ const processIO: CommandIO = { stdout: process.stdout, stderr: process.stderr, e
 /** Runs one command line; resolves with the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`gameday ${packageVersion}\n`);
+    return EXIT.ok;
+  }
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     io.stdout.write(`${usage()}\n`);
     return name === undefined ? EXIT.badInput : EXIT.ok;
@@ -69,11 +76,36 @@ function explain(error: unknown, io: CommandIO, command: Command | undefined): n
     io.stderr.write(`gameday: ${error.message}\n${help}\n`);
   } else if (error instanceof GamedayError) {
     io.stderr.write(`gameday: ${error.message}\n`);
+  } else if (describeSystemError(error) !== undefined) {
+    // An operating-system error that reached here: a sentence, not a stack trace.
+    io.stderr.write(`gameday: ${systemErrorSentence(error as NodeJS.ErrnoException)}\n`);
+    return EXIT.badInput;
   } else {
     io.stderr.write(`gameday: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT.badInput;
   }
   return error.exitCode;
+}
+
+const syscallVerbs: Record<string, string> = {
+  open: 'cannot open',
+  read: 'cannot read',
+  write: 'cannot write',
+  mkdir: 'cannot create the folder',
+  rename: 'cannot rename',
+  unlink: 'cannot remove',
+  scandir: 'cannot list the folder',
+  listen: 'cannot listen on',
+  connect: 'cannot connect to',
+  spawn: 'cannot start',
+};
+
+/** `cannot write /srv/runs/x/report.json: no space left on the device (ENOSPC)`. */
+function systemErrorSentence(error: NodeJS.ErrnoException & { address?: string; port?: number }): string {
+  const verb = (error.syscall && syscallVerbs[error.syscall.replace(/ .*/, '')]) ?? 'failed on';
+  const where =
+    error.path ?? (error.address ? `${error.address}${error.port ? `:${error.port}` : ''}` : (error.syscall ?? 'a system call'));
+  return `${verb} ${where}: ${describeSystemError(error)}`;
 }
 
 function isEntryPoint(): boolean {
@@ -86,4 +118,22 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2));
+/**
+ * Runs the command line as this process: sets the exit code, and makes sure the process ends. When
+ * something (a socket, a timer, a child) would keep it alive after the command returned, it says
+ * so and exits anyway, a few seconds later: gameday never hangs after its work is done.
+ */
+export async function runAsProcess(argv: readonly string[]): Promise<void> {
+  const code = await main(argv);
+  process.exitCode = code;
+  setTimeout(() => {
+    process.stderr.write(
+      `gameday: still running ${LINGER_SECONDS}s after the command ended (something did not close); exiting with ${code}\n`,
+    );
+    process.exit(code);
+  }, LINGER_SECONDS * 1000).unref();
+}
+
+const LINGER_SECONDS = 10;
+
+if (isEntryPoint()) await runAsProcess(process.argv.slice(2));

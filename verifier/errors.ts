@@ -18,6 +18,11 @@ export const EXIT = {
   revertFailed: 4,
   /** None was late or missed, but one could not be judged: monitoring was blind. */
   inconclusive: 5,
+  /**
+   * gameday itself failed mid-run: its journal could not be written (a full disk, a folder made
+   * read-only) or an unexpected error. Every fault in place was reverted (else exit 4).
+   */
+  gamedayFailed: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -112,6 +117,37 @@ export class K6ExitError extends LoadError {
     this.logFile = logFile;
     this.logTail = logTail;
   }
+}
+
+/**
+ * gameday could not keep its own record: a write to the journal failed (no space left, read-only
+ * filesystem, permissions). The run stops, reverts what is in place from memory, and says so.
+ */
+export class JournalWriteError extends GamedayError {
+  override readonly exitCode = EXIT.gamedayFailed;
+}
+
+/** Operating-system error codes a person can act on, in words. */
+const systemErrors: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the filesystem is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder, not a file',
+  EADDRINUSE: 'the address is already in use',
+  EADDRNOTAVAIL: 'the address is not on this machine',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+/** `no space left on the device (ENOSPC)` for an operating-system error; undefined for anything else. */
+export function describeSystemError(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !(code in systemErrors)) return undefined;
+  return `${systemErrors[code]} (${code})`;
 }
 
 /** The game day was aborted: a signal or a stop condition. The run's faults were reverted. */

@@ -7,12 +7,12 @@
 
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { nodeArgsFor, packageRoot, sibling } from '../../verifier/package-root.ts';
 import { type MonitoringStack, startMonitoringStack } from '../../verifier/stack/monitoring.ts';
 import { assertPortFree, startProcess } from '../../verifier/stack/process.ts';
-import { repoRoot } from '../../verifier/toolchain/index.ts';
 
-export const demoDir = fileURLToPath(new URL('.', import.meta.url));
+/** The demo's files (plan, configs, rules, runbooks, fault scripts) in gameday's own folder. */
+export const demoDir = join(packageRoot, 'examples', 'demo');
 
 export interface DemoPorts {
   gateway: number;
@@ -60,28 +60,37 @@ export interface DemoTarget {
   stop(): Promise<void>;
 }
 
-export async function startDemoTarget(options: { dir: string; offset?: number }): Promise<DemoTarget> {
+export interface DemoStackOptions {
+  /** Logs, data folders, shifted configs. */
+  dir: string;
+  /** Shifts every port (tests beside each other). */
+  offset?: number;
+  /** Where the demo's files are (a working copy for `gameday demo`); default: gameday's own. */
+  demoDir?: string;
+}
+
+export async function startDemoTarget(options: DemoStackOptions): Promise<DemoTarget> {
+  const files = options.demoDir ?? demoDir;
   const ports = demoPorts(options.offset);
   for (const port of [ports.gateway, ...ports.api, ports.deps, ports.admin]) {
     await assertPortFree('127.0.0.1', port, 'demo target');
   }
   // The demo plan's exec injectors use the default state dir; shifted demos get their own.
-  const stateDir = options.offset ? join(options.dir, 'state') : join(demoDir, '.state');
+  const stateDir = options.offset ? join(options.dir, 'state') : join(files, '.state');
   const target = await startProcess({
     name: 'demo target',
-    // node --import tsx, not the tsx command: SIGTERM must reach the supervisor itself.
+    // node itself (through tsx's loader from sources), not the tsx command: SIGTERM must reach
+    // the supervisor itself.
     command: process.execPath,
     args: [
-      '--import',
-      'tsx',
-      join(demoDir, 'target', 'main.ts'),
+      ...nodeArgsFor(sibling(import.meta.url, 'target/main')),
       `--state-dir=${stateDir}`,
       `--gateway-port=${ports.gateway}`,
       `--api-ports=${ports.api.join(',')}`,
       `--deps-port=${ports.deps}`,
       `--admin-port=${ports.admin}`,
     ],
-    cwd: repoRoot,
+    cwd: files,
     logFile: join(options.dir, 'demo-target.log'),
     readyUrl: `http://127.0.0.1:${ports.gateway}/healthz`,
     readyTimeoutMs: 30_000,
@@ -103,11 +112,11 @@ export interface DemoStack {
 }
 
 /** Target, then Prometheus and Alertmanager; on failure, whatever started is stopped again. */
-export async function startDemoStack(options: { dir: string; offset?: number }): Promise<DemoStack> {
+export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const offset = options.offset ?? 0;
   const ports = demoPorts(offset);
   await mkdir(options.dir, { recursive: true });
-  const configDir = offset ? await shiftedConfigs(options.dir, offset) : demoDir;
+  const configDir = offset ? await shiftedConfigs(options.dir, offset) : (options.demoDir ?? demoDir);
   const target = await startDemoTarget(options);
   try {
     const monitoring = await startMonitoringStack({

@@ -119,6 +119,7 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
   const revertedAt = recorded.reverted ? parseInstant(recorded.reverted.at) : null;
   const origin = originOf(fault, injectedAt, journal, notes);
   const deadline = deadlineOf(fault, injectedAt, revertedAt, journal, notes);
+  notes.push(...traceRestartNotes(journal, injectedAt, deadline ?? revertedAt ?? Number.POSITIVE_INFINITY));
   const window: DetectionWindow = {
     injectedAt,
     origin: origin.at,
@@ -139,6 +140,23 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
     impact: faultImpact(journal.traceSamples, { from: injectedAt, to: impactEnd(fault, revertedAt, deadline, journal) }, revertedAt),
     notes,
   };
+}
+
+/**
+ * The trace's k6 died and was started again while this fault was being judged: say when, so the
+ * gap (a blind interval for alerts on the trace) has its cause in the report.
+ */
+function traceRestartNotes(journal: JournalIndex, from: EpochMs, to: EpochMs): string[] {
+  const notes: string[] = [];
+  for (const restart of journal.loadsStarted.filter((load) => load.role === 'trace' && load.restart)) {
+    const restartedAt = parseInstant(restart.at);
+    const died = journal.loadsEnded.filter((load) => load.role === 'trace' && parseInstant(load.at) <= restartedAt).at(-1);
+    const diedAt = died ? parseInstant(died.at) : restartedAt;
+    if (restartedAt < from || diedAt > to) continue;
+    const how = died?.error ? `: ${died.error.split('\n')[0]}` : died?.signal ? ` (${died.signal})` : '';
+    notes.push(`the trace's k6 ended mid-window at ${died?.at ?? restart.at}${how}; gameday started it again at ${restart.at}`);
+  }
+  return notes;
 }
 
 /**

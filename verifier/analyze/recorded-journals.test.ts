@@ -174,7 +174,7 @@ describe.each(journals)('$file', ({ file, verdicts }) => {
   it('renders a report.json that fits the schema, a markdown page and a console table', () => {
     const report = toReportJson(analysis);
     expect(reportSchemaErrors(report)).toEqual([]);
-    const markdown = toMarkdown(report, { reportDir: '/repo/runs/x', repoRoot: '/repo' });
+    const markdown = toMarkdown(report, { reportDir: '/repo/runs/x', planDir: '/repo', docsDir: '/repo/docs' });
     const table = toConsoleTable(report);
     for (const fault of analysis.faults) {
       expect(markdown).toContain(fault.name);

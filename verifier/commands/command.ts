@@ -2,7 +2,7 @@
 // an exit code. `cli.ts` is a table of these; a new command is one file in this folder and one
 // row in that table.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 
 /** Where a command writes and what it reads from its surroundings; `process` in production. */
@@ -10,11 +10,14 @@ export interface CommandIO {
   stdout: NodeJS.WritableStream & { columns?: number; isTTY?: boolean };
   stderr: NodeJS.WritableStream & { columns?: number; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
-  /** Where SIGINT and SIGTERM are heard (the game day reverts its faults on them). */
+  /** Where SIGINT and SIGTERM are heard (the game day reverts its faults on them), and uncaught errors. */
   signals: Pick<NodeJS.Process, 'on' | 'off'>;
+  /** Ends the process at once (a signal after every fault was reverted); process.exit by default. */
+  exit?: (code: number) => void;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** A command's flags, as node:util's parseArgs takes them. */
+export type Options = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean; multiple?: boolean }>;
 
 export interface Parsed<O extends Options> {
   values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
@@ -45,7 +48,12 @@ export function defineCommand<O extends Options>(command: Command<O>): Command {
 export function parseCommandArgs(command: Command, args: readonly string[]): Parsed<Options> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...args], options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...args],
+      options: command.options as NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(`gameday ${command.name}: ${parseErrorMessage(error)}`, { cause: error });
   }

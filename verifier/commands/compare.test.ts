@@ -1,20 +1,14 @@
-// `gameday report` and `gameday compare` through the real command line, on two recorded demo runs
-// laid out as run folders (a journal each, as a run leaves it).
+// `gameday report` and `gameday compare` through the command line (in-process), on two recorded
+// demo runs laid out as run folders (a journal each, as a run leaves it).
 
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../toolchain/index.ts';
 import type { ReportJson } from '../report/report-json.ts';
+import { gamedayInProcess } from './testing/in-process.ts';
 
-const run = promisify(execFile);
-const gameday = (...args: string[]) =>
-  run(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'verifier', 'cli.ts'), ...args], { cwd: repoRoot }).catch(
-    (error: { code: number; stdout: string; stderr: string }) => ({ ...error, failed: true as const }),
-  );
+const gameday = (...args: string[]) => gamedayInProcess(args);
 
 describe('gameday report and gameday compare', () => {
   let dir: string;
@@ -44,7 +38,7 @@ describe('gameday report and gameday compare', () => {
     // Each run is analysed from its journal; nothing but compare.html is written.
     const result = await gameday('compare', join(dir, 'demo-run-2'), join(dir, 'demo-run-1'));
     expect((await readdir(join(dir, 'demo-run-2'))).sort()).toEqual(['compare.html', 'journal.jsonl']);
-    expect('failed' in result ? result.stderr : '').toBe('');
+    expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^trend of plan demo across 2 runs, oldest first\n/);
     expect(result.stdout).toMatch(/\n#1 +20261123T024658Z-demo .*\n#2 +20261123T025348Z-demo /);
     const htmlFile = join(dir, 'demo-run-2', 'compare.html');
@@ -64,10 +58,10 @@ describe('gameday report and gameday compare', () => {
 
   it('compare says what is wrong with its arguments', async () => {
     const one = await gameday('compare', join(dir, 'demo-run-1'));
-    expect(one).toMatchObject({ failed: true, code: 2 });
-    expect((one as { stderr: string }).stderr).toContain('gameday compare takes 2 or more run folders of one plan');
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('gameday compare takes 2 or more run folders of one plan');
     const missing = await gameday('compare', join(dir, 'demo-run-1'), join(dir, 'nope'));
-    expect(missing).toMatchObject({ failed: true, code: 2 });
-    expect((missing as { stderr: string }).stderr).toContain(`${join(dir, 'nope')} has neither a journal.jsonl nor a report.json`);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${join(dir, 'nope')} has neither a journal.jsonl nor a report.json`);
   });
 });

@@ -18,8 +18,8 @@ import {
   toReportJson,
   traceRecord,
 } from '../report/index.ts';
-import { repoRoot } from '../toolchain/index.ts';
-import { defineCommand } from './command.ts';
+import { type Command, defineCommand } from './command.ts';
+import { reportLinks } from './report.ts';
 
 export interface CompareOutcome {
   trend: RunTrend;
@@ -43,7 +43,7 @@ export async function compareRunDirs(runDirs: readonly string[], options: { html
   const newest = runs.find(({ report }) => report.run.id === newestId) ?? runs[runs.length - 1];
   if (!newest) throw new UsageError('no runs to compare');
   const htmlFile = options.htmlFile ?? join(newest.runDir, 'compare.html');
-  const links = { reportDir: resolve(dirname(htmlFile)), repoRoot };
+  const links = reportLinks(resolve(dirname(htmlFile)), newest.report.plan.file);
   await writeFile(htmlFile, toHtml(newest.report, { links, trace: traceRecord(newest.events), trend }));
   return { trend, table: formatTrend(trend), htmlFile };
 }
@@ -71,7 +71,7 @@ async function readRun(runDir: string): Promise<{ runDir: string; report: Report
   return { runDir, report, events: [] };
 }
 
-export const compareCommand = defineCommand({
+export const compareCommand: Command = defineCommand({
   name: 'compare',
   usage: 'compare <run-folder> <run-folder>... [--html FILE]',
   summary: 'the trend across game days of one plan',

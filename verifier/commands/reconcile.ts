@@ -2,10 +2,10 @@
 // journal, then rebuild the reports from it.
 
 import { reconcileRun } from '../run/reconcile-run.ts';
-import { defineCommand, writeLine } from './command.ts';
+import { type Command, defineCommand, writeLine } from './command.ts';
 import { rebuildReports } from './report.ts';
 
-export const reconcileCommand = defineCommand({
+export const reconcileCommand: Command = defineCommand({
   name: 'reconcile',
   usage: 'reconcile <run-folder>',
   summary: "after a crash: read Prometheus's record of the run, then rebuild the reports",

@@ -2,12 +2,17 @@
 // run's journal. The reports are a pure function of the journal, so this works after a crash too.
 
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { analyzeRun, exitCodeFor } from '../analyze/index.ts';
 import { readJournal } from '../journal/journal.ts';
-import { type ReportJson, toConsoleTable, toHtml, toJunit, toMarkdown, toReportJson, traceRecord } from '../report/index.ts';
-import { repoRoot } from '../toolchain/index.ts';
-import { defineCommand } from './command.ts';
+import { packageRoot } from '../package-root.ts';
+import { type LinkBase, type ReportJson, toConsoleTable, toHtml, toJunit, toMarkdown, toReportJson, traceRecord } from '../report/index.ts';
+import { type Command, defineCommand } from './command.ts';
+
+/** Where a report's links resolve: runbooks from the plan's folder, explanations from gameday's docs/. */
+export function reportLinks(reportDir: string, planFile: string): LinkBase {
+  return { reportDir, planDir: dirname(resolve(planFile)), docsDir: join(packageRoot, 'docs') };
+}
 
 export interface ReportOutcome {
   runDir: string;
@@ -22,7 +27,7 @@ export async function rebuildReports(runDir: string): Promise<ReportOutcome> {
   const events = await readJournal(join(runDir, 'journal.jsonl'));
   const analysis = analyzeRun(events);
   const report = toReportJson(analysis);
-  const links = { reportDir: resolve(runDir), repoRoot };
+  const links = reportLinks(resolve(runDir), report.plan.file);
   const files = {
     'report.json': `${JSON.stringify(report, null, 2)}\n`,
     'report.md': toMarkdown(report, links),
@@ -39,7 +44,7 @@ export async function rebuildReports(runDir: string): Promise<ReportOutcome> {
   };
 }
 
-export const reportCommand = defineCommand({
+export const reportCommand: Command = defineCommand({
   name: 'report',
   usage: 'report <run-folder>',
   summary: "rebuild report.json, report.md, report.html and junit.xml from the run's journal",

@@ -3,9 +3,9 @@
 
 import { EXIT } from '../errors.ts';
 import { revertFromJournal } from '../run/recover.ts';
-import { defineCommand, writeLine } from './command.ts';
+import { type Command, defineCommand, writeLine } from './command.ts';
 
-export const revertCommand = defineCommand({
+export const revertCommand: Command = defineCommand({
   name: 'revert',
   usage: 'revert <run-folder>',
   summary: 'revert every fault the journal shows in place (after a crash)',

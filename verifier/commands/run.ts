@@ -3,17 +3,19 @@
 // reports; the command adds flags, signal handling and the console table.
 
 import { resolve } from 'node:path';
-import { EXIT, PreflightError } from '../errors.ts';
+import { describeSystemError, errorMessage, EXIT, JournalWriteError, PreflightError } from '../errors.ts';
 import { DEFAULT_METRICS_LISTEN, type ProgressOptions, type ProgressStream, startLive } from '../live/index.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
 import { type Environment, monitoringClientOptions } from '../observe/credentials.ts';
 import { PrometheusClient } from '../observe/prometheus.ts';
 import { loadPlan } from '../plan/load.ts';
+import { describeFindings } from '../preflight/gate.ts';
+import { hostFindings } from '../preflight/host.ts';
 import type { Plan } from '../plan/types.ts';
 import { createK6Runner } from '../run/k6-load-runner.ts';
 import { runGameDay } from '../run/game-day.ts';
 import { gamedayVersion, resolveTool } from '../toolchain/index.ts';
-import { defineCommand, writeLine } from './command.ts';
+import { type Command, defineCommand, writeLine } from './command.ts';
 import { rebuildReports, type ReportOutcome } from './report.ts';
 
 export interface RunPlanOptions {
@@ -27,6 +29,8 @@ export interface RunPlanOptions {
   progress?: ProgressStream | ProgressOptions;
   /** Serve gameday's own metrics for Prometheus at this host:port during the run. */
   metricsListen?: string;
+  /** Called once every fault in place was reverted (or failed to be) and k6 stopped. */
+  onReverted?: () => void;
 }
 
 export async function runPlanFile(file: string, options: RunPlanOptions = {}): Promise<ReportOutcome> {
@@ -38,6 +42,12 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
   // Before anything starts: a credential the plan names and the environment lacks is bad input.
   const endpoints = monitoringClientOptions(plan.monitoring, options.env ?? process.env);
   const k6 = await resolveTool('k6', { log });
+  // The machine gameday runs on, before anything starts: what would fail mid-run is refused here.
+  const runsDir = resolve(options.runsDir ?? 'runs');
+  const host = await hostFindings(plan, { runsDir, ...(options.metricsListen ? { metricsListen: options.metricsListen } : {}) });
+  for (const finding of host) if (finding.status === 'warn') log(`host: ${finding.subject}: ${finding.detail}`);
+  const refused = host.filter((finding) => finding.status === 'fail');
+  if (refused.length > 0) throw new PreflightError(describeFindings(refused));
   const prometheus = new PrometheusClient(endpoints.prometheus);
   const live = await startLive({
     log,
@@ -47,7 +57,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
   });
   try {
     const result = await runGameDay(plan, {
-      runsDir: resolve(options.runsDir ?? 'runs'),
+      runsDir,
       ...(options.runId ? { runId: options.runId } : {}),
       prometheus,
       alertmanager: new AlertmanagerClient(endpoints.alertmanager),
@@ -55,11 +65,26 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
       ...(options.signal ? { signal: options.signal } : {}),
       log: live.log,
       onEvent: live.onEvent,
+      ...(options.onReverted ? { onReverted: options.onReverted } : {}),
       gamedayVersion: await gamedayVersion(),
     });
-    const outcome = await rebuildReports(result.runDir);
+    let outcome: ReportOutcome;
+    try {
+      outcome = await rebuildReports(result.runDir);
+    } catch (error) {
+      // The disk that took the journal may not take the reports either: the faults are reverted
+      // by now; say so and how to get the reports later.
+      const why = describeSystemError(error) ?? errorMessage(error);
+      const before = result.error instanceof JournalWriteError ? `${result.error.message}; ` : '';
+      throw new JournalWriteError(
+        `${before}the reports could not be written to ${result.runDir}: ${why}. ` +
+          `The faults were reverted. Once there is space, \`gameday report ${result.runDir}\` rebuilds them from the journal.`,
+        { cause: error },
+      );
+    }
     await live.finish(outcome.report);
     if (result.error instanceof PreflightError) throw result.error;
+    if (result.error instanceof JournalWriteError) return { ...outcome, exitCode: EXIT.gamedayFailed };
     if (result.status === 'aborted') return { ...outcome, exitCode: EXIT.aborted };
     if (result.status === 'failed') return { ...outcome, exitCode: EXIT.badInput };
     return outcome;
@@ -68,7 +93,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
   }
 }
 
-export const runCommand = defineCommand({
+export const runCommand: Command = defineCommand({
   name: 'run',
   usage: 'run <plan.yaml> [--runs-dir DIR] [--run-id ID] [--metrics-listen HOST:PORT | --no-metrics] [--no-progress]',
   summary: 'the game day: trace, faults and bursts on schedule, then the per-fault report',
@@ -82,22 +107,42 @@ export const runCommand = defineCommand({
   positionals: { min: 1, max: 1, what: 'plan file' },
   async run({ values, positionals: [planFile] }, io) {
     const controller = new AbortController();
-    let signals = 0;
-    let finished = false;
+    // running → reverting (after the first signal) → reverted (faults out, k6 stopped) → finished.
+    let phase: 'running' | 'reverting' | 'reverted' | 'finished' = 'running';
+    let crashed = false;
+    let exitCode: number | undefined;
+    const forceExit = (code: number) => (io.exit ?? ((c: number) => process.exit(c)))(code);
     // The handlers stay until the process exits: a signal between the end of the run and the exit
     // must not kill gameday with the default action and lose its exit code.
     const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (finished) return;
-      if (signals === 1) {
+      if (phase === 'running') {
+        phase = 'reverting';
         io.stderr.write(`\n${signal}: aborting the game day; reverting every fault in place and writing the report...\n`);
         controller.abort(new Error(`${signal} received`));
-      } else {
+      } else if (phase === 'reverting') {
         io.stderr.write(`${signal} again: still reverting faults, please wait. The journal lists what is in place.\n`);
+      } else {
+        // Every fault is out and k6 stopped: nothing is left to protect, so a signal ends gameday now.
+        const code = exitCode ?? EXIT.aborted;
+        const rest = phase === 'finished' ? '' : ' (the journal holds the run: `gameday report` rebuilds the reports from it)';
+        io.stderr.write(`${signal}: the faults are reverted and k6 stopped; exiting now, exit ${code}${rest}.\n`);
+        forceExit(code);
+      }
+    };
+    // An error nothing caught must not kill gameday with faults in place: it takes the abort path.
+    const onCrash = (error: unknown) => {
+      crashed = true;
+      io.stderr.write(`gameday: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+      if (phase === 'running') {
+        phase = 'reverting';
+        io.stderr.write('gameday: reverting every fault in place and stopping k6...\n');
+        controller.abort(error);
       }
     };
     io.signals.on('SIGINT', onSignal);
     io.signals.on('SIGTERM', onSignal);
+    io.signals.on('uncaughtException', onCrash);
+    io.signals.on('unhandledRejection', onCrash);
     try {
       const outcome = await runPlanFile(planFile ?? '', {
         ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}),
@@ -107,12 +152,18 @@ export const runCommand = defineCommand({
         log: (line) => writeLine(io.stderr, line),
         ...(values['no-progress'] ? {} : { progress: io.stderr as ProgressStream }),
         ...(values['no-metrics'] ? {} : { metricsListen: values['metrics-listen'] }),
+        onReverted: () => {
+          phase = 'reverted';
+        },
       });
       io.stdout.write(`\n${outcome.consoleTable}\n`);
       io.stdout.write(`\nreports: ${outcome.reportFiles.join(', ')}\n`);
-      return outcome.exitCode;
+      exitCode = crashed ? EXIT.gamedayFailed : outcome.exitCode;
+      return exitCode;
     } finally {
-      finished = true;
+      phase = 'finished';
+      io.signals.off('uncaughtException', onCrash);
+      io.signals.off('unhandledRejection', onCrash);
     }
   },
 });

@@ -74,6 +74,8 @@ export interface LoadStarted extends Base {
   requestedRate: number;
   durationSeconds: number;
   vus: number;
+  /** Set on a trace started again after its k6 died mid-window: the restart's number (1). */
+  restart?: number;
 }
 
 export interface LoadEnded extends Base {

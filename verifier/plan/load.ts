@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { readFile as readFileFromDisk } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
+import { packageRoot } from '../package-root.ts';
 import { type Diagnostic, PlanError } from './diagnostics.ts';
 import { START_HINT } from './finding.ts';
 import { schemaFindings } from './schema-check.ts';
@@ -21,7 +21,7 @@ export { PlanError } from './diagnostics.ts';
 export interface ParseOptions {
   /** Directory a relative plan path resolves against. Default: the process's working directory. */
   cwd?: string;
-  /** Where the default trace and burst scripts live. Default: this repository. */
+  /** Where gameday's default scripts (traces/, loadtests/) are; its own package by default. */
   repoRoot?: string;
   /** When given, scripts the plan names must exist. `loadPlan` checks the disk. */
   fileExists?: (absolutePath: string) => boolean;
@@ -30,8 +30,6 @@ export interface ParseOptions {
 export interface LoadOptions extends ParseOptions {
   readFile?: (absolutePath: string) => Promise<Uint8Array>;
 }
-
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Read and validate a plan file. Throws PlanError listing every problem found. */
 export async function loadPlan(file: string, options: LoadOptions = {}): Promise<Plan> {
@@ -87,7 +85,7 @@ export function parsePlan(text: string, file: string, options: ParseOptions = {}
     const located = findings.map(({ path, anchor, message, hint }) => at(locate(path, anchor), formatPath(path), message, hint));
     throw new PlanError(file, inFileOrder(located));
   }
-  return toPlan(data, absoluteFile, options.repoRoot ?? REPO_ROOT);
+  return toPlan(data, absoluteFile, options.repoRoot ?? packageRoot);
 }
 
 type DiagnosticAt = (position: Position, path: string, message: string, hint: string) => Diagnostic;

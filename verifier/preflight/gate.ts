@@ -70,7 +70,7 @@ export async function passGate(options: GateOptions): Promise<GatePassed> {
   const missing = expectedAlertNames(plan)
     .filter((name) => !rules.some((rule) => rule.name === name))
     .map((name): CheckFinding => ({ check: 'rule', subject: name, ...missingRule(name, rules) }));
-  if (missing.length > 0) throw new PreflightError(`Prometheus at ${prometheus.baseUrl}: ${describe(missing)}`);
+  if (missing.length > 0) throw new PreflightError(`Prometheus at ${prometheus.baseUrl}: ${describeFindings(missing)}`);
   return { discovered, rules };
 }
 
@@ -80,11 +80,12 @@ async function until(options: GateOptions, deadline: number, waited: string, fin
     options.throwIfAborted();
     const failing = (await findings()).filter((finding) => finding.status === 'fail');
     if (failing.length === 0) return;
-    if (Date.now() + delay > deadline) throw new PreflightError(`${describe(failing)} (${waited})`);
+    if (Date.now() + delay > deadline) throw new PreflightError(`${describeFindings(failing)} (${waited})`);
     await options.sleep(delay);
   }
 }
 
-function describe(findings: readonly CheckFinding[]): string {
+/** Failing findings as the words of a PreflightError: subject, what was found, the fix. */
+export function describeFindings(findings: readonly CheckFinding[]): string {
   return findings.map((finding) => `${finding.subject}: ${finding.detail}${finding.hint ? `. Fix: ${finding.hint}` : ''}`).join('\n');
 }

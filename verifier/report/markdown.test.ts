@@ -6,7 +6,7 @@ import { toMarkdown } from './markdown.ts';
 import { toReportJson } from './report-json.ts';
 import { docsHref, linkDocs, runbookHref } from './runbook-link.ts';
 
-const links = { reportDir: '/repo/runs/demo-20261123T020000Z', repoRoot: '/repo' };
+const links = { reportDir: '/repo/runs/demo-20261123T020000Z', planDir: '/repo', docsDir: '/repo/docs' };
 
 describe('toMarkdown', () => {
   it('renders the demo run', () => {
@@ -122,7 +122,7 @@ describe('toMarkdown', () => {
 
       ## Unexpected alerts
 
-      Alerts in the window that match no expectation: collateral damage worth a line, or noise.
+      Alerts in the window that match no expectation: collateral damage worth a line, or noise. **during faults**: an alert counts as during a fault when one of its episodes overlaps the fault's span from injection to revert (the grace after the revert does not count).
 
       | alert | episodes | first started | fired | during faults |
       | --- | ---: | --- | --- | --- |
@@ -170,7 +170,7 @@ describe('toMarkdown', () => {
       - Window: 2026-11-23T02:00:00.000Z → — (times below are UTC)
       - Plan: \`/repo/examples/demo/plan.yaml\`
 
-      > The journal has no end: gameday stopped before the run finished. Figures cover what was recorded.
+      > The journal has no end: gameday stopped, or could not write any more of it, before the run finished. Figures cover what was recorded.
 
       ## Detection
 

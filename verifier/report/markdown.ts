@@ -2,6 +2,7 @@
 // how long until service was restored, a timeline of what happened, follow-ups, and the evidence.
 // Everything on it comes from report.json, so the two never disagree.
 
+import { UNEXPECTED_ATTRIBUTION } from '../analyze/unexpected.ts';
 import type { Verdict } from '../analyze/index.ts';
 import { formatClock, formatMilliseconds, formatPercent, formatRate, formatSeconds, formatSelector, NONE, verdictWords } from './format.ts';
 import type { ReportBurst, ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
@@ -47,7 +48,10 @@ function header(report: ReportJson): string {
     `- Plan: \`${report.plan.file}\``,
   ];
   if (run.status === 'incomplete') {
-    lines.push('', '> The journal has no end: gameday stopped before the run finished. Figures cover what was recorded.');
+    lines.push(
+      '',
+      '> The journal has no end: gameday stopped, or could not write any more of it, before the run finished. Figures cover what was recorded.',
+    );
   }
   return lines.join('\n');
 }
@@ -338,7 +342,7 @@ function unexpectedSection(report: ReportJson): string {
   return [
     heading,
     '',
-    'Alerts in the window that match no expectation: collateral damage worth a line, or noise.',
+    `Alerts in the window that match no expectation: collateral damage worth a line, or noise. **during faults**: ${UNEXPECTED_ATTRIBUTION}.`,
     '',
     table(['alert', 'episodes', 'first started', 'fired', 'during faults'], ['l', 'r', 'l', 'l', 'l'], rows),
   ].join('\n');

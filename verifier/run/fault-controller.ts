@@ -32,17 +32,19 @@ export class FaultController {
   /**
    * At the end of the run: lets what is under way (an injector, a scheduled revert) settle, so no
    * injection lands after the revert that should undo it, then reverts what is still in place,
-   * newest first. Returns the faults that could not be reverted.
+   * newest first. Returns what it reverted and what it could not.
    */
-  async revertAll(reason: 'scheduled' | 'aborted'): Promise<string[]> {
+  async revertAll(reason: 'scheduled' | 'aborted'): Promise<{ reverted: string[]; unreverted: string[] }> {
     await Promise.allSettled(this.tasks);
     for (const timer of this.limitTimers.values()) clearTimeout(timer);
     await Promise.allSettled(this.limitReverts);
-    const failed: string[] = [];
+    const reverted: string[] = [];
+    const unreverted: string[] = [];
     for (const fault of [...this.injected.values()].reverse()) {
-      if (!(await this.revert(fault, reason === 'scheduled' ? 'recovery' : 'aborted'))) failed.push(fault.name);
+      const ok = await this.revert(fault, reason === 'scheduled' ? 'recovery' : 'aborted');
+      (ok ? reverted : unreverted).push(fault.name);
     }
-    return failed;
+    return { reverted, unreverted };
   }
 
   private async runFault(fault: FaultSpec): Promise<void> {

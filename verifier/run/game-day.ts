@@ -22,7 +22,7 @@ import { Loads } from './loads.ts';
 import type { LoadRunner } from './ports.ts';
 import { runPreflight } from './preflight.ts';
 import { reconcileRecord } from './reconcile.ts';
-import { Schedule } from './schedule.ts';
+import { Schedule, withinDeadline } from './schedule.ts';
 import { describeTrigger, type Trigger, watchStopConditions } from './stop-conditions.ts';
 
 export interface RunOptions {
@@ -41,6 +41,10 @@ export interface RunOptions {
   readyTimeoutSeconds?: number;
   /** Called with every event right after it is journaled: live progress, gameday's own metrics. */
   onEvent?: (event: JournalEvent) => void;
+  /** Called once every fault in place was reverted (or failed to be) and k6 stopped: a second Ctrl-C may now exit at once. */
+  onReverted?: () => void;
+  /** Longest wait for Prometheus's record after the run (default 60 s). */
+  recordDeadlineSeconds?: number;
 }
 
 export interface RunResult {
@@ -48,8 +52,13 @@ export interface RunResult {
   runDir: string;
   journalFile: string;
   status: 'completed' | 'aborted' | 'failed';
-  /** Why the run did not complete: a PreflightError (it could not start), an AbortedError, or a crash. */
+  /**
+   * Why the run did not complete: a PreflightError (it could not start), an AbortedError, a
+   * JournalWriteError (gameday could not keep its record), or a crash.
+   */
   error?: unknown;
+  /** Faults the end of the run reverted (those still in place when it ended, or was stopped). */
+  reverted: string[];
 }
 
 export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunResult> {
@@ -58,7 +67,14 @@ export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunRe
   const runId = options.runId ?? (await freshRunId(options.runsDir, plan.name, now()));
   const runDir = join(options.runsDir, runId);
   await mkdir(runDir, { recursive: true });
-  const journal = openJournal(join(runDir, 'journal.jsonl'));
+  const aborter = new AbortController();
+  // A write that fails (a full disk) stops the run: faults are reverted from memory, not the journal.
+  const journal = openJournal(join(runDir, 'journal.jsonl'), {
+    onFailure: (error) => {
+      log(`${error.message}: stopping the game day and reverting every fault in place (gameday knows them without the journal)`);
+      aborter.abort(error);
+    },
+  });
   const record = (input: EventInput): void => {
     const event = { at: now().toISOString(), ...input } as JournalEvent;
     journal.append(event);
@@ -68,7 +84,6 @@ export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunRe
       log(`event listener failed: ${errorMessage(error)}`);
     }
   };
-  const aborter = new AbortController();
   const schedule = new Schedule(now, aborter.signal, options.signal);
   const run = new GameDay({ plan, runId, runDir, record, log, now, schedule }, options, aborter);
   record({ kind: 'run.started', runId, plan, gamedayVersion: options.gamedayVersion ?? 'dev', pid: process.pid });
@@ -80,14 +95,22 @@ export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunRe
   try {
     await run.execute();
   } catch (error) {
-    failure = error;
-    status = error instanceof AbortedError ? 'aborted' : 'failed';
-    reason = errorMessage(error);
+    // A journal that cannot be written ends the run as a failure of gameday's own, whatever the
+    // schedule was doing when it noticed.
+    failure = journal.failure ?? error;
+    status = failure instanceof AbortedError ? 'aborted' : 'failed';
+    reason = errorMessage(failure);
     log(`${status}: ${reason}`);
   }
-  const unreverted = await run.cleanUp(status === 'completed' ? 'scheduled' : 'aborted');
+  const { reverted, unreverted } = await run.cleanUp(status === 'completed' ? 'scheduled' : 'aborted', journal.failure !== undefined);
   record({ kind: 'run.ended', status, ...(reason ? { reason } : {}) });
   journal.close();
+  if (journal.failure) {
+    log(
+      `the journal stops at the failed write (${journal.unwritten} later events not written). ` +
+        `Reverted from memory: ${reverted.join(', ') || 'nothing was in place'}; could not revert: ${unreverted.join(', ') || 'none'}; k6 stopped.`,
+    );
+  }
   if (unreverted.length > 0) {
     throw new RevertError(
       unreverted,
@@ -95,7 +118,7 @@ export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunRe
       { cause: failure },
     );
   }
-  return { runId, runDir, journalFile: journal.file, status, ...(failure ? { error: failure } : {}) };
+  return { runId, runDir, journalFile: journal.file, status, reverted, ...(failure ? { error: failure } : {}) };
 }
 
 class GameDay {
@@ -157,18 +180,30 @@ class GameDay {
     this.run.record({ kind: 'window.ended' });
   }
 
-  /** Reverts what is still in place (newest first), stops k6, reconciles. Returns faults that could not be reverted. */
-  async cleanUp(reason: 'scheduled' | 'aborted'): Promise<string[]> {
+  /**
+   * Reverts what is still in place (newest first), stops k6, then reads Prometheus's record (under
+   * a deadline; not when the journal cannot take it). Returns what was reverted and what could not be.
+   */
+  async cleanUp(reason: 'scheduled' | 'aborted', journalFailed: boolean): Promise<{ reverted: string[]; unreverted: string[] }> {
     // Nothing new starts from here on.
     this.aborter.abort(new Error('the game day is ending'));
     await this.stopWatch?.stop();
-    const failed = await this.faults.revertAll(reason);
+    const outcome = await this.faults.revertAll(reason);
     await this.loads.stop(reason);
+    this.options.onReverted?.();
     await this.poller?.stop();
     await this.webhook?.close();
-    await journalClockOffset(this.run, this.options.prometheus, 'end');
-    await this.reconcile();
-    return failed;
+    if (!journalFailed) {
+      const seconds = this.options.recordDeadlineSeconds ?? 60;
+      const read = async () => {
+        await journalClockOffset(this.run, this.options.prometheus, 'end');
+        await this.reconcile();
+      };
+      if (!(await withinDeadline(read(), seconds * 1000))) {
+        this.run.log(`reading Prometheus's record took more than ${seconds}s; stopped waiting: the figures come from the polls`);
+      }
+    }
+    return outcome;
   }
 
   /** From the clean baseline on, a stop condition true for its `for` aborts the game day. */

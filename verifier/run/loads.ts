@@ -2,6 +2,7 @@
 // start and end is journaled with k6's figures; at the end of the run the trace is stopped (and,
 // on an abort, the bursts too), and the run waits for each to have exited and been read.
 
+import { join } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { LoadRole } from '../journal/events.ts';
 import type { BurstSpec } from '../plan/types.ts';
@@ -15,8 +16,15 @@ interface TrackedLoad {
   done: Promise<void>;
 }
 
+/** A trace whose k6 dies mid-window is started again this many times (each restart journaled). */
+const TRACE_RESTARTS = 1;
+
 export class Loads {
   private readonly loads: TrackedLoad[] = [];
+  /** Set once the run ends: a k6 that exits from here on was stopped, not lost. */
+  private stopping = false;
+  private traceRestarts = 0;
+  private traceEndsAt = 0;
   private readonly run: RunContext;
   private readonly runner: LoadRunner;
 
@@ -27,6 +35,11 @@ export class Loads {
 
   /** Starts the trace for `durationSeconds` (longer than the window: it must outlive the grace). */
   async startTrace(durationSeconds: number): Promise<void> {
+    this.traceEndsAt = this.run.now().getTime() + durationSeconds * 1000;
+    await this.launchTrace(durationSeconds, 0);
+  }
+
+  private async launchTrace(durationSeconds: number, restart: number): Promise<void> {
     const { plan } = this.run;
     const trace = await this.runner.startTrace({
       script: plan.trace.script,
@@ -34,11 +47,26 @@ export class Loads {
       rate: plan.trace.rate,
       durationSeconds,
       runId: this.run.runId,
-      runDir: this.run.runDir,
+      // A restarted trace writes its results beside the first one's, never over them.
+      runDir: restart === 0 ? this.run.runDir : join(this.run.runDir, `trace-restart-${restart}`),
       prometheusUrl: plan.monitoring.prometheus.url,
     });
-    this.track(trace, 'trace', 'trace', plan.trace.rate, durationSeconds);
-    this.run.log(`trace: k6 pid ${trace.pid}, ${plan.trace.rate} req/s to ${plan.target.baseUrl}`);
+    this.track(trace, 'trace', 'trace', plan.trace.rate, durationSeconds, restart);
+    this.run.log(`trace: k6 pid ${trace.pid}, ${plan.trace.rate} req/s to ${plan.target.baseUrl}${restart ? ' (restarted)' : ''}`);
+  }
+
+  /**
+   * The trace's k6 ended while the run goes on (killed, out of memory, its disk full): the gap is
+   * a blind interval for the verdicts that need the trace; start it once more for the rest.
+   */
+  private async restartTrace(): Promise<void> {
+    const remainingSeconds = Math.round((this.traceEndsAt - this.run.now().getTime()) / 1000);
+    if (this.stopping || this.traceRestarts >= TRACE_RESTARTS || remainingSeconds < 5) return;
+    this.traceRestarts++;
+    this.run.log(`${this.run.schedule.clock()} trace: k6 ended mid-window; starting it again for the remaining ${remainingSeconds}s`);
+    await this.launchTrace(remainingSeconds, this.traceRestarts).catch((error: unknown) =>
+      this.run.log(`${this.run.schedule.clock()} trace: could not start it again: ${errorMessage(error)}`),
+    );
   }
 
   /** Waits for the burst's time, starts it, and resolves when it has ended. */
@@ -64,18 +92,34 @@ export class Loads {
 
   /** Stops the trace (and on an abort every burst), then waits until every k6 has exited and been read. */
   async stop(reason: 'scheduled' | 'aborted'): Promise<void> {
+    this.stopping = true;
     for (const load of this.loads) {
       if (load.role === 'trace' || reason === 'aborted') await load.handle.stop().catch(() => undefined);
     }
-    await Promise.all(this.loads.map((load) => load.done));
+    // A restart may have been started meanwhile: wait until no load is left running.
+    for (let settled = 0; settled < this.loads.length;) {
+      settled = this.loads.length;
+      await Promise.all(this.loads.map((load) => load.done));
+    }
   }
 
-  private track(handle: LoadHandle, role: LoadRole, name: string, rate: number, durationSeconds: number): TrackedLoad {
-    this.run.record({ kind: 'load.started', role, name, pid: handle.pid, requestedRate: rate, durationSeconds, vus: handle.vus });
-    const done = handle.finished.then(
-      (finish) => this.ended(role, name, finish),
-      (error) => this.ended(role, name, { exitCode: null, signal: null, error: errorMessage(error) }),
-    );
+  private track(handle: LoadHandle, role: LoadRole, name: string, rate: number, durationSeconds: number, restart = 0): TrackedLoad {
+    this.run.record({
+      kind: 'load.started',
+      role,
+      name,
+      pid: handle.pid,
+      requestedRate: rate,
+      durationSeconds,
+      vus: handle.vus,
+      ...(restart ? { restart } : {}),
+    });
+    const done = handle.finished
+      .then(
+        (finish) => this.ended(role, name, finish),
+        (error) => this.ended(role, name, { exitCode: null, signal: null, error: errorMessage(error) }),
+      )
+      .then(() => (role === 'trace' && !this.stopping ? this.restartTrace() : undefined));
     const load = { handle, role, name, done };
     this.loads.push(load);
     return load;

@@ -4,14 +4,17 @@
 //   alertmanager, amtool    Debian package `prometheus-alertmanager`
 //   vegeta                  built from source with `go install` at VEGETA_VERSION (bench only)
 //   nginx                   Debian package `nginx-light` (bench only: the target the load generators share)
-// Order for each: an override in the environment (GAMEDAY_K6, GAMEDAY_PROMETHEUS, ...), then what
-// this project installed before, then PATH, then an install with progress on the console.
+// Order for each: an override in the environment (GAMEDAY_K6, GAMEDAY_PROMETHEUS, ...), then a
+// clone's .tools/bin (development), then the user's tool cache (~/.cache/gameday/<tool>/<version>,
+// shared by every project; toolCacheDir), then PATH, then an install with progress on the console:
+// Go tools are built into the cache, Debian packages installed with apt-get.
 
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { access, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { ToolchainError } from '../errors.ts';
+import { packageRoot, packageVersion } from '../package-root.ts';
 
 export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'vegeta' | 'nginx';
 
@@ -20,15 +23,33 @@ export const K6_MODULE = 'go.k6.io/k6/v2';
 export const VEGETA_VERSION = 'v12.13.0';
 export const VEGETA_MODULE = 'github.com/tsenart/vegeta/v12';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const toolsDir = join(repoRoot, '.tools');
+/** gameday's own folder (a clone, or the installed package). */
+export const repoRoot = packageRoot;
+/** A clone's tools folder: a tool found here is used (development); nothing is installed into it. */
+export const toolsDir = join(packageRoot, '.tools');
 
 /** gameday's own version, from its package.json: journaled with every run and shown in every report. */
 export async function gamedayVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageVersion;
 }
-const k6BuildDir = fileURLToPath(new URL('./k6/', import.meta.url));
+
+/** The Go module that pins k6 and its dependencies (go.mod, go.sum), shipped in the package. */
+const k6BuildDir = join(packageRoot, 'verifier', 'toolchain', 'k6');
+
+/**
+ * Where gameday builds its tools, per user and shared by every project: $GAMEDAY_CACHE_DIR, else
+ * $XDG_CACHE_HOME/gameday, else ~/.cache/gameday; each tool in a folder of its version.
+ */
+export function toolCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GAMEDAY_CACHE_DIR) return resolve(env.GAMEDAY_CACHE_DIR);
+  if (env.XDG_CACHE_HOME) return join(resolve(env.XDG_CACHE_HOME), 'gameday');
+  return join(env.HOME || homedir(), '.cache', 'gameday');
+}
+
+/** A built tool's place: the clone's .tools/bin when it is there (development), else the user's cache. */
+function builtToolPath(binary: string, version: string, env: NodeJS.ProcessEnv): { clone: string; cache: string } {
+  return { clone: join(toolsDir, 'bin', binary), cache: join(toolCacheDir(env), binary, version, binary) };
+}
 
 const envOverride: Record<ToolName, string> = {
   k6: 'GAMEDAY_K6',
@@ -124,7 +145,8 @@ async function locateOrInstall(name: ToolName, options: ToolchainOptions): Promi
 }
 
 async function locateOrBuildK6(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
-  const ours = join(toolsDir, 'bin', 'k6');
+  const { clone, cache: ours } = builtToolPath('k6', K6_VERSION, env);
+  if ((await isExecutable(clone)) && (await k6Version(clone)) === K6_VERSION) return clone;
   if ((await isExecutable(ours)) && (await k6Version(ours)) === K6_VERSION) return ours;
 
   const onPath = await findOnPath(['k6'], env);
@@ -140,9 +162,12 @@ async function locateOrBuildK6(env: NodeJS.ProcessEnv, log: (line: string) => vo
 }
 
 async function locateOrBuildVegeta(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
-  const ours = join(toolsDir, 'bin', 'vegeta');
+  const { clone, cache: ours } = builtToolPath('vegeta', VEGETA_VERSION, env);
   // vegeta built by `go install` prints an empty version; the module version is in its build info.
-  if ((await isExecutable(ours)) && (await goModuleVersion(ours, VEGETA_MODULE, VEGETA_VERSION, env)) !== 'other') return ours;
+  for (const candidate of [clone, ours]) {
+    if ((await isExecutable(candidate)) && (await goModuleVersion(candidate, VEGETA_MODULE, VEGETA_VERSION, env)) !== 'other')
+      return candidate;
+  }
   await goInstall({ module: VEGETA_MODULE, version: VEGETA_VERSION, binary: 'vegeta', target: ours, env, log });
   return ours;
 }
@@ -171,7 +196,7 @@ async function goModuleVersion(
   return lines.some((line) => line.startsWith(`mod ${module} ${version}`)) ? 'pinned' : 'other';
 }
 
-/** `go install` of the pinned k6 into .tools/bin. */
+/** `go install` of the pinned k6 into the user's tool cache. */
 function buildK6(target: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
   // Inside verifier/toolchain/k6, whose go.mod pins k6 and every dependency.
   return goInstall({ module: K6_MODULE, version: K6_VERSION, binary: 'k6', target, env, log, cwd: k6BuildDir });
@@ -188,7 +213,7 @@ interface GoInstall {
   cwd?: string;
 }
 
-/** `go install` into .tools/bin, through a temporary GOBIN so a half-built binary never appears. */
+/** `go install` into `target`'s folder, through a temporary GOBIN beside it so a half-built binary never appears. */
 async function goInstall(options: GoInstall): Promise<void> {
   const { binary, env, log } = options;
   const go = await findOnPath(['go'], env);
@@ -197,7 +222,7 @@ async function goInstall(options: GoInstall): Promise<void> {
       `${binary} is not installed and Go is not on PATH, so it cannot be built. Install Go (https://go.dev/doc/install), or set ${envOverride[binary as ToolName]} to a ${binary} ${options.version} binary.`,
     );
   }
-  const stagingBin = join(toolsDir, `bin.staging-${binary}-${process.pid}`);
+  const stagingBin = join(dirname(options.target), `.staging-${process.pid}`);
   await mkdir(stagingBin, { recursive: true });
   log(`${binary}: building ${options.module}@${options.version} from source with go install (first run only; takes a minute or more)`);
   const started = Date.now();
@@ -216,7 +241,6 @@ async function goInstall(options: GoInstall): Promise<void> {
       },
       what,
     });
-    await mkdir(join(toolsDir, 'bin'), { recursive: true });
     await rename(join(stagingBin, binary), options.target);
   } finally {
     clearInterval(ticker);

@@ -10,7 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 state="${GAMEDAY_DEMO_STATE:-$here/.state}"
 
 is_api_instance() {
-  [[ -r "/proc/$1/cmdline" ]] && tr '\0' ' ' < "/proc/$1/cmdline" | grep -q 'target/api\.ts'
+  [[ -r "/proc/$1/cmdline" ]] && tr '\0' ' ' < "/proc/$1/cmdline" | grep -qE 'target/api\.(ts|js)'
 }
 
 gone() {

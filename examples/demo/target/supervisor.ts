@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { nodeArgsFor, packageRoot, sibling } from '../../../verifier/package-root.ts';
 import { request } from './lib/http.ts';
 import { type FromChild, isFromChild, type ToChild, type World, WORLD_ENV } from './lib/protocol.ts';
 
@@ -19,7 +19,7 @@ export interface DemoPorts {
 
 export const DEFAULT_PORTS: DemoPorts = { gateway: 18080, api: [18081, 18082], deps: 18090, admin: 18099 };
 
-export const demoDir = fileURLToPath(new URL('../', import.meta.url));
+export const demoDir = join(packageRoot, 'examples', 'demo');
 export const defaultStateDir = join(demoDir, '.state');
 export const defaultCapacityConfig = join(demoDir, 'config', 'capacity.json');
 
@@ -45,12 +45,10 @@ export class WorldApplyError extends Error {
 type Role = 'deps' | 'api' | 'gateway';
 
 const entries: Record<Role, string> = {
-  deps: fileURLToPath(new URL('./deps.ts', import.meta.url)),
-  api: fileURLToPath(new URL('./api.ts', import.meta.url)),
-  gateway: fileURLToPath(new URL('./gateway.ts', import.meta.url)),
+  deps: sibling(import.meta.url, 'deps'),
+  api: sibling(import.meta.url, 'api'),
+  gateway: sibling(import.meta.url, 'gateway'),
 };
-
-const tsxLoader = import.meta.resolve('tsx');
 
 interface Exit {
   code: number | null;
@@ -73,7 +71,7 @@ class Child {
     this.name = name;
     this.role = role;
     this.port = port;
-    this.proc = spawn(process.execPath, ['--import', tsxLoader, entries[role], ...args], {
+    this.proc = spawn(process.execPath, [...nodeArgsFor(entries[role]), ...args], {
       stdio: ['ignore', 2, 'inherit', 'ipc'],
       env: { ...process.env, [WORLD_ENV]: JSON.stringify(world) },
     });

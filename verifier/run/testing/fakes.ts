@@ -60,6 +60,8 @@ export type QueryAnswer = { vector: number[] } | { scalar: number } | { error: s
 export interface FakeMonitoring extends Listening {
   /** Answers for stop-condition expressions; change them while a run is going on. */
   answers: Map<string, QueryAnswer>;
+  /** Paths whose requests are never answered (a Prometheus that hangs), e.g. /api/v1/query_range. */
+  hang: Set<string>;
 }
 
 /** Prometheus and Alertmanager in one: ready, Alertmanager discovered, the named alerting rules, no alerts. */
@@ -68,7 +70,9 @@ export async function startFakeMonitoring(rules: string[]): Promise<FakeMonitori
   const json = (response: http.ServerResponse, status: number, body: unknown) =>
     response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const success = (response: http.ServerResponse, data: unknown) => json(response, 200, { status: 'success', data });
+  const hang = new Set<string>();
   const server = await listen((request, response) => {
+    if (hang.has(request.path)) return;
     switch (request.path) {
       case '/-/ready':
         return response.writeHead(200).end('ready');
@@ -105,7 +109,7 @@ export async function startFakeMonitoring(rules: string[]): Promise<FakeMonitori
         return json(response, 404, { status: 'error', error: `no ${request.path}` });
     }
   });
-  return { ...server, answers };
+  return { ...server, answers, hang };
 }
 
 export interface FakeTarget extends Listening {
