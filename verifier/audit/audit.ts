@@ -14,7 +14,7 @@ import type { ApiClientOptions } from '../observe/api-client.ts';
 import { PrometheusClient } from '../observe/prometheus.ts';
 import { coverage } from './coverage.ts';
 import type { AuditFinding, AuditReport, AuditRule } from './model.ts';
-import { jobsAndJourneys, loadedRules, noSeriesFindings, runbookUrlFindings, seriesJobs } from './online.ts';
+import { jobsAndJourneys, loadedRules, noSeriesFindings, runbookUrlFindings, selectorSeries } from './online.ts';
 import { checkRule } from './rule-checks.ts';
 import { readRuleFiles } from './rule-files.ts';
 import { type AlertmanagerRouting, readRouting, routingFinding } from './routing.ts';
@@ -99,8 +99,8 @@ export async function auditOnline(options: OnlineAudit, deps: AuditDeps = {}): P
   }
   const externalLabels = scrape.ok ? scrape.value.externalLabels : {};
   const findings = await checkAll(rules, { scrape, routing, externalLabels, deps });
-  const jobsOfSelectors = await seriesJobs(prometheus, rules, notes);
-  findings.push(...noSeriesFindings(rules, jobsOfSelectors));
+  const series = await selectorSeries(prometheus, rules, notes);
+  findings.push(...noSeriesFindings(rules, series));
   findings.push(...(await runbookUrlFindings(rules, options.runbookHosts ?? [], notes, deps.head)));
   const { jobs, journeys } = await jobsAndJourneys(prometheus);
   return {
@@ -108,7 +108,7 @@ export async function auditOnline(options: OnlineAudit, deps: AuditDeps = {}): P
     from: [options.prometheus.baseUrl],
     rules: audited(rules),
     findings: ordered(findings, rules),
-    coverage: coverage(rules, { jobs, journeys, seriesJobs: jobsOfSelectors }),
+    coverage: coverage(rules, { jobs, journeys, seriesJobs: series.jobs }),
     runs: options.runs === undefined ? null : await runsCoverage(options.runs, rules, notes),
     notes,
   };
