@@ -1,38 +1,35 @@
-// `npm run bench`: gameday's benchmarks. For now one: the burst (bench/burst.ts).
-//   npm run bench -- [--rate 2000] [--duration 20] [--warmup 5] [--target-url http://127.0.0.1:18080]
-// Prints the figures and a PASS/FAIL line; exit code 1 on FAIL, 2 on bad flags.
+// `npm run bench`: gameday's burst side by side with a bare k6 script and vegeta (bench/side-by-side.ts).
+//   npm run bench -- [--rates 2000,8000,12000] [--duration 10]
+//   npm run bench -- audit     gameday audit over 500 alerting rules offline (bench/audit.ts)
+// Prints a table, writes bench.json in runs/bench-<time>/, and a PASS/FAIL line per target;
+// exit code 1 when a target is missed, 2 on bad flags.
 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveTool } from '../verifier/toolchain/index.ts';
-import { formatReport, judge, runBurstBench } from './burst.ts';
+import { runAuditCase } from './audit.ts';
+import { type Bench, formatBench, judgeBench, runBench, writeBenchJson } from './side-by-side.ts';
 
 async function main(argv: string[]): Promise<number> {
-  let values: { rate: string; duration: string; warmup: string; 'target-url'?: string | undefined };
+  if (argv[0] === 'audit') return runAuditCase();
+  let values: { rates: string; duration: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: {
-        rate: { type: 'string', default: '2000' },
-        duration: { type: 'string', default: '20' },
-        warmup: { type: 'string', default: '5' },
-        'target-url': { type: 'string' },
-      },
+      options: { rates: { type: 'string', default: '2000,8000,12000' }, duration: { type: 'string', default: '10' } },
       strict: true,
     }));
   } catch (error) {
     process.stderr.write(`bench: ${(error as Error).message}\n`);
     return 2;
   }
-  const rate = Number(values.rate);
+  const rates = values.rates.split(',').map(Number);
   const duration = Number(values.duration);
-  const warmup = Number(values.warmup);
   const problems = [
-    !(rate > 0) && `invalid --rate; reason: expected a number greater than 0, got ${JSON.stringify(values.rate)}`,
+    !(rates.length > 0 && rates.every((r) => Number.isInteger(r) && r > 0)) &&
+      `invalid --rates; reason: expected whole numbers greater than 0 separated by commas, got ${JSON.stringify(values.rates)}`,
     !(Number.isInteger(duration) && duration > 0) &&
       `invalid --duration; reason: expected whole seconds greater than 0, got ${JSON.stringify(values.duration)}`,
-    !(Number.isInteger(warmup) && warmup >= 0) &&
-      `invalid --warmup; reason: expected whole seconds, 0 or more, got ${JSON.stringify(values.warmup)}`,
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) {
     process.stderr.write(`${problems.map((p) => `bench: ${p}`).join('\n')}\n`);
@@ -40,22 +37,25 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const runDir = join(import.meta.dirname, '..', 'runs', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  let report: Awaited<ReturnType<typeof runBurstBench>>;
+  let bench: Bench;
   try {
-    report = await runBurstBench({
-      k6Path: await resolveTool('k6'),
-      rate,
+    const [k6Path, vegetaPath, nginxPath] = [await resolveTool('k6'), await resolveTool('vegeta'), await resolveTool('nginx')];
+    bench = await runBench({
+      k6Path,
+      vegetaPath,
+      nginxPath,
+      rates,
       durationSeconds: duration,
-      warmupSeconds: warmup,
       runDir,
-      targetUrl: values['target-url'],
+      log: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {
     process.stderr.write(`bench: the benchmark could not run: ${(error as Error).message}\nFiles so far: ${runDir}\n`);
     return 1;
   }
-  process.stdout.write(`${formatReport(report)}\n`);
-  return judge(report.measured.result).pass ? 0 : 1;
+  const file = await writeBenchJson(bench);
+  process.stdout.write(`${formatBench(bench)}\nbench.json: ${file}\n`);
+  return judgeBench(bench).every((j) => j.pass) ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -9,7 +9,9 @@ export {
   type TraceSample,
 } from './k6-results.ts';
 export {
+  burstVuPool,
   burstVus,
+  defaultLatencyMs,
   exitProblem,
   type K6Exit,
   K6ExitError,
@@ -22,6 +24,9 @@ export {
   type StartTraceOptions,
   startBurst,
   startTrace,
+  segmentArgs,
   traceVusDefault,
 } from './k6-runner.ts';
+export { mergeBurstResults, type Release, type SegmentedBurst, type SegmentedBurstOptions, startSegmentedBurst } from './k6-segments.ts';
+export { type LatencyProbe, probeLatency } from './latency.ts';
 export { LoadError } from '../errors.ts';

@@ -5,7 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { burstVus, exitProblem, K6ExitError, type K6RunOptions, LineTail, type Spawn, startBurst, startTrace } from './k6-runner.ts';
+import {
+  burstVuPool,
+  burstVus,
+  exitProblem,
+  segmentArgs,
+  K6ExitError,
+  type K6RunOptions,
+  LineTail,
+  type Spawn,
+  startBurst,
+  startTrace,
+} from './k6-runner.ts';
 import { LoadError } from '../errors.ts';
 
 /** A k6 stand-in: records how it was started and which signals it got; the test decides when it exits. */
@@ -223,13 +234,14 @@ describe('startTrace', () => {
 });
 
 describe('startBurst', () => {
-  it('sizes VUs from the rate, tags the burst and exports its summary', async () => {
-    const burst = await startBurst({ ...base({ rate: 2000, durationSeconds: 20 }), name: 'peak-1' });
+  it('sizes VUs from the rate and the measured latency, tags the burst and exports its summary', async () => {
+    const burst = await startBurst({ ...base({ rate: 2000, durationSeconds: 20 }), name: 'peak-1', latencyMs: 2 });
     const k6 = only();
     const args = k6.args.join(' ');
     expect(args).toContain('--tag role=burst --tag burst=peak-1');
-    expect(args).toContain('-e RATE=2000 -e DURATION=20s -e RUN_ID=run-1 -e VUS=500 ');
-    expect(args).not.toContain('MAX_VUS');
+    // 2 ms is under the 5 ms floor: 2000 × 0.005 × 4 = 40 ready; 2000 × 0.25 = 500 at most.
+    expect(args).toContain('-e RATE=2000 -e DURATION=20s -e RUN_ID=run-1 -e VUS=40 -e MAX_VUS=500 -e LATENCY_MS=2 ');
+    expect(args).not.toContain('--paused');
     expect(args).toContain(`--summary-export=${join(runDir, 'burst-peak-1-summary.json')}`);
     expect(burst.resultFile).toBe(join(runDir, 'burst-peak-1-summary.json'));
     expect(burst.logFile).toBe(join(runDir, 'k6-burst-peak-1.log'));
@@ -253,12 +265,41 @@ describe('startBurst', () => {
   });
 });
 
-describe('burstVus', () => {
-  it('holds 250 ms per request at the rate, at least 20', () => {
-    expect(burstVus(2000)).toBe(500);
-    expect(burstVus(300)).toBe(75);
-    expect(burstVus(10)).toBe(20);
-    expect(burstVus(1001)).toBe(251);
+describe('burstVuPool', () => {
+  it('pre-allocates 4× the measured latency (at least 5 ms, at least 20 VUs) and keeps 250 ms per request as the ceiling', () => {
+    expect(burstVuPool(2000)).toEqual({ vus: 80, maxVus: 500 });
+    expect(burstVuPool(2000, 0.3)).toEqual({ vus: 40, maxVus: 500 });
+    expect(burstVuPool(300, 1)).toEqual({ vus: 20, maxVus: 75 });
+    expect(burstVuPool(10)).toEqual({ vus: 20, maxVus: 20 });
+    // A stalled target (the probe ran out of its budget) gets the old 250 ms pool, and no more.
+    expect(burstVuPool(2000, 500)).toEqual({ vus: 4000, maxVus: 4000 });
+    expect(burstVus(1001, 10)).toBe(41);
+  });
+});
+
+describe('segmentArgs', () => {
+  it('gives process i of N its segment of the sequence, paused, with its REST API on loopback (as k6-operator does)', () => {
+    expect(segmentArgs({ index: 0, count: 2, restPort: 6565 })).toEqual([
+      '--execution-segment=0:1/2',
+      '--execution-segment-sequence=0,1/2,1',
+      '--paused',
+      '--address',
+      '127.0.0.1:6565',
+    ]);
+    expect(segmentArgs({ index: 2, count: 4, restPort: 7000 }).slice(0, 2)).toEqual([
+      '--execution-segment=2/4:3/4',
+      '--execution-segment-sequence=0,1/4,2/4,3/4,1',
+    ]);
+    expect(() => segmentArgs({ index: 2, count: 2, restPort: 1 })).toThrow('expected 0 <= index < count, got index 2 of 2');
+  });
+
+  it('names the files per instance and tags instance_id', async () => {
+    const burst = await startBurst({ ...base({ rate: 100 }), name: 'peak', segment: { index: 1, count: 2, restPort: 6566 } });
+    const args = only().args.join(' ');
+    expect(args).toContain('--tag burst=peak --tag instance_id=2');
+    expect(args).toContain('--execution-segment=1/2:1 --execution-segment-sequence=0,1/2,1 --paused --address 127.0.0.1:6566');
+    expect(burst.resultFile).toBe(join(runDir, 'burst-peak.2-summary.json'));
+    expect(burst.logFile).toBe(join(runDir, 'k6-burst-peak.2.log'));
   });
 });
 

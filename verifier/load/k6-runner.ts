@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { LoadRole } from '../journal/events.ts';
 import { type K6Exit, K6ExitError, LoadError } from '../errors.ts';
+import { burstVus as sizeBurst } from '../../loadtests/lib/vus.ts';
 
 /** The part of a ChildProcess the runner uses; node's `spawn` returns one. */
 export interface SpawnedProcess extends EventEmitter {
@@ -79,19 +80,32 @@ export type StartTraceOptions = K6RunOptions;
 export interface StartBurstOptions extends K6RunOptions {
   /** Names the files and the `burst` tag: letters, digits, '.', '_', '-'. */
   name: string;
-  /** Upper bound on VUs; default equal to vus, because adding VUs mid-test skews the burst. */
+  /** The target's measured latency for one read (probeLatency); sizes vus and maxVus. Default 10 ms. */
+  latencyMs?: number | undefined;
+  /** Upper bound on VUs; default burstVuPool(rate, latencyMs).maxVus. */
   maxVus?: number | undefined;
+  /**
+   * One process of a burst split over `count` k6 processes (k6-segments.ts): it runs its
+   * execution segment, starts `--paused` with its REST API on 127.0.0.1:`restPort`, and tags its
+   * samples `instance_id=<index + 1>`, as k6-operator's runners do.
+   */
+  segment?: { index: number; count: number; restPort: number } | undefined;
 }
 
 export const traceVusDefault = 3;
 
-/**
- * VUs to hold `rate` with up to 250 ms per request (VUs needed ≈ rate × latency); the same
- * default as loadtests/burst.ts, which explains the choice.
- */
-export function burstVus(rate: number): number {
-  return Math.max(20, Math.ceil(rate * 0.25));
+/** The default burst's VU pool for `rate` at `latencyMs` per read: loadtests/lib/vus.ts explains it. */
+export function burstVuPool(rate: number, latencyMs = defaultLatencyMs): { vus: number; maxVus: number } {
+  return sizeBurst(rate, latencyMs);
 }
+
+/** Pre-allocated VUs of the default burst (burstVuPool(...).vus). */
+export function burstVus(rate: number, latencyMs = defaultLatencyMs): number {
+  return sizeBurst(rate, latencyMs).vus;
+}
+
+/** What loadtests/burst.ts assumes without a measurement. */
+export const defaultLatencyMs = 10;
 
 export async function startTrace(options: StartTraceOptions): Promise<K6Process> {
   const resultFile = join(options.runDir, 'trace-results.json');
@@ -111,18 +125,42 @@ export async function startBurst(options: StartBurstOptions): Promise<K6Process>
   if (!/^[A-Za-z0-9._-]+$/.test(options.name)) {
     throw new LoadError(`invalid burst name; reason: expected letters, digits, '.', '_' or '-', got ${JSON.stringify(options.name)}`);
   }
-  const resultFile = join(options.runDir, `burst-${options.name}-summary.json`);
-  const vus = options.vus ?? burstVus(options.rate);
+  const segment = options.segment;
+  const file = segment === undefined ? options.name : `${options.name}.${segment.index + 1}`;
+  const resultFile = join(options.runDir, `burst-${file}-summary.json`);
+  const pool = burstVuPool(options.rate, options.latencyMs);
+  const vus = options.vus ?? pool.vus;
+  const maxVus = Math.max(vus, options.maxVus ?? pool.maxVus);
   return startK6(options, {
     role: 'burst',
-    name: options.name,
+    name: file,
     vus,
-    logFile: join(options.runDir, `k6-burst-${options.name}.log`),
+    logFile: join(options.runDir, `k6-burst-${file}.log`),
     resultFile,
-    extraArgs: [`--summary-export=${resultFile}`],
-    extraTags: ['--tag', `burst=${options.name}`],
-    extraScriptEnv: options.maxVus === undefined ? {} : { MAX_VUS: String(options.maxVus) },
+    extraArgs: [`--summary-export=${resultFile}`, ...(segment === undefined ? [] : segmentArgs(segment))],
+    extraTags: ['--tag', `burst=${options.name}`, ...(segment === undefined ? [] : ['--tag', `instance_id=${segment.index + 1}`])],
+    extraScriptEnv: {
+      MAX_VUS: String(maxVus),
+      ...(options.latencyMs === undefined ? {} : { LATENCY_MS: String(options.latencyMs) }),
+    },
   });
+}
+
+/** `k6 run` flags for process `index` of `count`, as k6-operator gives its runners. */
+export function segmentArgs(segment: { index: number; count: number; restPort: number }): string[] {
+  const { index, count } = segment;
+  if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) {
+    throw new LoadError(`invalid execution segment; reason: expected 0 <= index < count, got index ${index} of ${count}`);
+  }
+  const point = (i: number) => (i === 0 ? '0' : i === count ? '1' : `${i}/${count}`);
+  const sequence = Array.from({ length: count + 1 }, (_, i) => point(i)).join(',');
+  return [
+    `--execution-segment=${point(index)}:${point(index + 1)}`,
+    `--execution-segment-sequence=${sequence}`,
+    '--paused',
+    '--address',
+    `127.0.0.1:${segment.restPort}`,
+  ];
 }
 
 interface RoleSetup {
