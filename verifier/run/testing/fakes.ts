@@ -62,6 +62,8 @@ export interface FakeMonitoring extends Listening {
   answers: Map<string, QueryAnswer>;
   /** Paths whose requests are never answered (a Prometheus that hangs), e.g. /api/v1/query_range. */
   hang: Set<string>;
+  /** What /api/v1/alerts answers; change it while a run is going on. */
+  alerts: Array<{ labels: Record<string, string>; state: 'pending' | 'firing'; activeAt: string }>;
 }
 
 /** Prometheus and Alertmanager in one: ready, Alertmanager discovered, the named alerting rules, no alerts. */
@@ -71,6 +73,7 @@ export async function startFakeMonitoring(rules: string[]): Promise<FakeMonitori
     response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const success = (response: http.ServerResponse, data: unknown) => json(response, 200, { status: 'success', data });
   const hang = new Set<string>();
+  const alerts: FakeMonitoring['alerts'] = [];
   const server = await listen((request, response) => {
     if (hang.has(request.path)) return;
     switch (request.path) {
@@ -90,7 +93,7 @@ export async function startFakeMonitoring(rules: string[]): Promise<FakeMonitori
           ],
         });
       case '/api/v1/alerts':
-        return success(response, { alerts: [] });
+        return success(response, { alerts: alerts.map((alert) => ({ ...alert, annotations: {}, value: '1' })) });
       case '/api/v2/alerts':
         return json(response, 200, []);
       case '/api/v1/query': {
@@ -109,7 +112,7 @@ export async function startFakeMonitoring(rules: string[]): Promise<FakeMonitori
         return json(response, 404, { status: 'error', error: `no ${request.path}` });
     }
   });
-  return { ...server, answers, hang };
+  return { ...server, answers, hang, alerts };
 }
 
 export interface FakeTarget extends Listening {
