@@ -271,6 +271,20 @@ describe('refused before anything is injected (exit 2)', () => {
   }, 60_000);
 });
 
+it('gameday report on a read-only run folder says so in a sentence, exit 2', async () => {
+  const runs = await mountTmpfs('runs', 'size=4m');
+  const runDir = join(runs, 'demo-run-1');
+  await mkdir(runDir);
+  await writeFile(
+    join(runDir, 'journal.jsonl'),
+    await readFile(join(repoRoot, 'verifier', 'report', 'fixtures', 'demo-run-1.journal.jsonl')),
+  );
+  execFileSync('mount', ['-o', 'remount,ro', runs]);
+  const report = await gamedayInProcess(['report', runDir]);
+  expect(report.code).toBe(2);
+  expect(report.stderr).toBe(`gameday: cannot open ${join(runDir, 'report.json')}: the filesystem is read-only (EROFS)\n`);
+});
+
 it('SIGTERM while Prometheus hangs on the record after the run: gameday exits at once, the faults reverted', async () => {
   const plan = await writePlan({ window: '3s', faults: [fault('a', '0s', '2s')] });
   const run = gamedayRun(plan, join(base, 'runs'));
