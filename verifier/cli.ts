@@ -31,7 +31,8 @@ const commands: readonly Command[] = [
 const exitCodes = `exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run
 could not start, 3 aborted (the report is still written), 4 a fault could not be reverted,
 5 inconclusive: none was late or missed, but monitoring was blind while one was being judged
-(the report lists the blind intervals; fix the pipeline and run the game day again)`;
+(the report lists the blind intervals; fix the pipeline and run the game day again),
+6 gameday itself failed mid-run (its journal could not be written): every fault in place was reverted`;
 
 export function usage(): string {
   const lines = commands.map((command) => `  gameday ${command.usage}\n      ${command.summary}`);
