@@ -61,6 +61,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
       ...(options.runId ? { runId: options.runId } : {}),
       prometheus,
       alertmanager: new AlertmanagerClient(endpoints.alertmanager),
+      alertmanagerPeers: endpoints.alertmanagerPeers.map((peer) => new AlertmanagerClient(peer)),
       loadRunner: createK6Runner({ k6Path: k6, remoteWriteHeaders: endpoints.prometheus.headers ?? {} }),
       ...(options.signal ? { signal: options.signal } : {}),
       log: live.log,

@@ -293,6 +293,8 @@ export interface RulesHealth extends Base {
   unhealthy: UnhealthyRule[];
 }
 
+  /** The Alertmanager peer that did not answer (its base URL) when the plan names several; absent for one. */
+  peer?: string;
 export interface UnhealthyRule {
   name: string;
   group: string;
@@ -302,6 +304,8 @@ export interface UnhealthyRule {
 
 /**
  * Prometheus's clock read with `time()`, each read bracketed by gameday's clock. Prometheus's
+  /** The Alertmanager peer that answers again, when the plan names several. */
+  peer?: string;
  * timestamps (activeAt, startsAt, ALERTS samples) are on its clock, injections on gameday's.
  */
 export interface ClockSampled extends Base {

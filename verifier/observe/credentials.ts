@@ -45,13 +45,13 @@ export function resolveEndpoint(
 }
 
 /**
- * Client options for Prometheus and Alertmanager. Throws a PreflightError naming every variable
+ * Client options for Prometheus and Alertmanager (and each peer of its cluster). Throws a PreflightError naming every variable
  * the plan refers to that is not set; the message names variables, never values.
  */
 export function monitoringClientOptions(
   monitoring: MonitoringSpec,
   env: Environment = process.env,
-): { prometheus: ApiClientOptions; alertmanager: ApiClientOptions } {
+): { prometheus: ApiClientOptions; alertmanager: ApiClientOptions; alertmanagerPeers: ApiClientOptions[] } {
   const prometheus = resolveEndpoint(monitoring.prometheus, env, 'monitoring.prometheus');
   const alertmanager = resolveEndpoint(monitoring.alertmanager, env, 'monitoring.alertmanager');
   const missing = [...prometheus.missing, ...alertmanager.missing];
@@ -64,5 +64,7 @@ export function monitoringClientOptions(
         'Nothing was injected and no load was sent.',
     );
   }
-  return { prometheus: prometheus.options, alertmanager: alertmanager.options };
+  // The peers of a cluster share its credentials: only the URL differs.
+  const alertmanagerPeers = (monitoring.alertmanager.peers ?? []).map((url) => ({ ...alertmanager.options, baseUrl: url }));
+  return { prometheus: prometheus.options, alertmanager: alertmanager.options, alertmanagerPeers };
 }

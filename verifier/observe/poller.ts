@@ -17,11 +17,18 @@ import type { AlertingRule } from './prometheus.ts';
 export interface PollerOptions {
   prometheus: { alerts(): Promise<PromAlert[]>; alertingRules(): Promise<AlertingRule[]> };
   alertmanager: {
+    /** Named on every poll event when there are peers. */
+    baseUrl?: string;
     alerts(): Promise<AmAlert[]>;
     /** Read every `notificationsIntervalSeconds` when present; an Alertmanager that refuses is left unread. */
     silences?(): Promise<AmSilence[]>;
     notificationCounters?(): Promise<NotificationCounter[]>;
   };
+  /**
+   * The other peers of an Alertmanager cluster, polled for alerts like the first, each in its own
+   * loop; with any, every alerts poll and every failure names its peer (`baseUrl`).
+   */
+  alertmanagerPeers?: ReadonlyArray<{ baseUrl: string; alerts(): Promise<AmAlert[]> }>;
   intervalSeconds: number;
   record: (event: EventInput) => void;
   log: (line: string) => void;
@@ -79,11 +86,12 @@ export function startPoller(options: PollerOptions): Poller {
   };
 
   /** A streak of failures per source: journaled once when it starts and once when it ends. */
-  const health = (source: Source) => {
+  const health = (source: Source, peer?: string) => {
     let lastSuccessAt: Date | undefined;
     let failing: { at: string; polls: number } | undefined;
     const started = now();
-    const name = source === 'prometheus' ? 'Prometheus' : 'Alertmanager';
+    const name = source === 'prometheus' ? 'Prometheus' : peer === undefined ? 'Alertmanager' : `Alertmanager peer ${peer}`;
+    const named = peer === undefined ? {} : { peer };
     const startStreak = (error: string) => {
       const at = now().toISOString();
       failing = { at, polls: 1 };
@@ -93,6 +101,7 @@ export function startPoller(options: PollerOptions): Poller {
         source,
         error,
         ...(lastSuccessAt ? { lastSuccessAt: lastSuccessAt.toISOString() } : {}),
+        ...named,
       });
       options.log(`${name} unreachable: ${error}`);
     };
@@ -102,7 +111,14 @@ export function startPoller(options: PollerOptions): Poller {
       ok() {
         const at = now();
         if (failing) {
-          options.record({ kind: 'observe.recovered', at: at.toISOString(), source, failedAt: failing.at, failedPolls: failing.polls });
+          options.record({
+            kind: 'observe.recovered',
+            at: at.toISOString(),
+            source,
+            failedAt: failing.at,
+            failedPolls: failing.polls,
+            ...named,
+          });
           options.log(`${name} answers again (after ${failing.polls} failed polls)`);
           failing = undefined;
         }
@@ -164,22 +180,31 @@ export function startPoller(options: PollerOptions): Poller {
     }
   };
 
-  const alertmanagerHealth = health('alertmanager');
-  let lastAm = '';
-  const pollAlertmanager = async () => {
-    let alerts: AmAlert[];
-    try {
-      alerts = await withRetries(() => options.alertmanager.alerts(), alertmanagerHealth.attempts());
-    } catch (error) {
-      if (!stopped) alertmanagerHealth.failed(error);
-      return;
-    }
-    alertmanagerHealth.ok();
-    const key = JSON.stringify(alerts.map((a) => [a.fingerprint, a.startsAt, a.state, a.inhibitedBy, a.silencedBy, a.receivers]));
-    if (key === lastAm) return;
-    lastAm = key;
-    options.record({ kind: 'alerts.alertmanager', alerts });
+  // Peers of a cluster do not share one view (each gets Prometheus's alerts on its own), so each
+  // is polled, timed and judged unreachable on its own.
+  const peers = options.alertmanagerPeers ?? [];
+  const clustered = peers.length > 0;
+  const alertmanagerPoller = (source: { baseUrl?: string; alerts(): Promise<AmAlert[]> }) => {
+    const peer = clustered ? (source.baseUrl ?? 'primary') : undefined;
+    const sourceHealth = health('alertmanager', peer);
+    let last = '';
+    const poll = async () => {
+      let alerts: AmAlert[];
+      try {
+        alerts = await withRetries(() => source.alerts(), sourceHealth.attempts());
+      } catch (error) {
+        if (!stopped) sourceHealth.failed(error);
+        return;
+      }
+      sourceHealth.ok();
+      const key = JSON.stringify(alerts.map((a) => [a.fingerprint, a.startsAt, a.state, a.inhibitedBy, a.silencedBy, a.receivers]));
+      if (key === last) return;
+      last = key;
+      options.record({ kind: 'alerts.alertmanager', alerts, ...(peer === undefined ? {} : { peer }) });
+    };
+    return { poll, health: sourceHealth };
   };
+  const alertmanagers = [options.alertmanager, ...peers].map(alertmanagerPoller);
 
   // Unreachability is the alerts loop's to report; this one only says which rules fail to evaluate.
   let lastRules: string | undefined;
@@ -242,10 +267,10 @@ export function startPoller(options: PollerOptions): Poller {
   const loops = [
     ...(readsState ? [loop(options.notificationsIntervalSeconds ?? Math.max(options.intervalSeconds, 2), pollAlertmanagerState)] : []),
     loop(options.intervalSeconds, pollPrometheus),
-    loop(options.intervalSeconds, pollAlertmanager),
+    ...alertmanagers.map((alertmanager) => loop(options.intervalSeconds, alertmanager.poll)),
     loop(options.intervalSeconds, async () => {
       prometheusHealth.checkSilence();
-      alertmanagerHealth.checkSilence();
+      for (const alertmanager of alertmanagers) alertmanager.health.checkSilence();
     }),
     loop(options.rulesIntervalSeconds ?? Math.max(options.intervalSeconds, 5), pollRules),
   ];

@@ -8,6 +8,7 @@
 
 import type schema from './plan.schema.json';
 import type {
+  AlertmanagerSpec,
   BasicAuth,
   BurstSpec,
   EndpointAuth,
@@ -89,6 +90,10 @@ export const fieldMaps = {
     derived: [],
   }),
   basicAuth: fieldMap<'basicAuth', BasicAuth>()({
+  alertmanagerEndpoint: fieldMap<'alertmanagerEndpoint', AlertmanagerSpec>()({
+    yaml: { url: 'url', peers: 'peers', headers: 'headers', headersFromEnv: 'headersFromEnv', auth: 'auth' },
+    derived: [],
+  }),
     yaml: { usernameEnv: 'usernameEnv', passwordEnv: 'passwordEnv' },
     derived: [],
   }),

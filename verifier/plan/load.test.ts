@@ -126,6 +126,9 @@ describe('valid plans', () => {
   test('parsePlan resolves the plan file and default scripts from its options', () => {
     const plan = parsePlan(minimal(), 'plans/demo.yaml', { cwd: '/srv/gameday', repoRoot: '/opt/gameday' });
     expect(plan.file).toBe('/srv/gameday/plans/demo.yaml');
+      peers: ['http://127.0.0.1:19094'],
+      headers: { 'X-Scope-OrgID': 'team-a' },
+      headersFromEnv: { 'X-Api-Key': 'AM_API_KEY' },
     expect(plan.trace.script).toBe('/opt/gameday/traces/trace.ts');
   });
 

@@ -63,6 +63,14 @@ const cases: Case[] = [
   { file: 'allowed-targets-with-scheme.yaml', path: 'allowedTargets[0]', line: 8, message: /"http:\/\/staging.internal" is not a host/ },
   { file: 'prometheus-url-missing.yaml', path: 'monitoring.prometheus.url', line: 11, message: /missing `url`/ },
   { file: 'webhook-listen-without-port.yaml', path: 'monitoring.webhookListen', line: 13, message: /"127.0.0.1" is not host:port/ },
+  { file: 'alertmanager-peer-not-a-url.yaml', path: 'monitoring.alertmanager.peers[1]', line: 14, message: /"127.0.0.1:19095"/ },
+  {
+    file: 'alertmanager-peer-repeats-url.yaml',
+    path: 'monitoring.alertmanager.peers[0]',
+    line: 15,
+    message: /peer "http:\/\/127.0.0.1:19093\/" is monitoring.alertmanager.url again/,
+  },
+  { file: 'alertmanager-peers-not-a-list.yaml', path: 'monitoring.alertmanager.peers', line: 14, message: /`peers` must be a list/ },
   { file: 'webhook-listen-port-out-of-range.yaml', path: 'monitoring.webhookListen', line: 13, message: /port 70000 is out of range/ },
   // Trace and bursts
   { file: 'trace-rate-negative.yaml', path: 'trace.rate', line: 16, message: /`rate` must be greater than 0, got -1/ },

@@ -35,6 +35,7 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
     if (isRecord(endpoint)) checkEndpoint(endpoint, ['monitoring', name], report);
   }
   checkWebhookListen(monitoring.webhookListen, report);
+  if (isRecord(monitoring.alertmanager)) checkPeers(monitoring.alertmanager, report);
 
   if (isRecord(data.trace)) checkScript(data.trace.script, ['trace', 'script'], options, report);
 
@@ -166,6 +167,26 @@ function checkEndpoint(endpoint: Record<string, unknown>, path: PathSegment[], r
 
 function checkUniqueNames(items: unknown[], list: string, kind: string, report: Report): void {
   const firstIndex = new Map<string, number>();
+/** Peers are journaled like the URL, and the primary is polled already: listing it again would count it twice. */
+function checkPeers(alertmanager: Record<string, unknown>, report: Report): void {
+  if (!Array.isArray(alertmanager.peers)) return;
+  const primary = typeof alertmanager.url === 'string' ? alertmanager.url.replace(/\/+$/, '') : undefined;
+  for (const [index, peer] of alertmanager.peers.entries()) {
+    const path: PathSegment[] = ['monitoring', 'alertmanager', 'peers', index];
+    const url = checkUrl(peer, path, report);
+    if (url !== undefined && (url.username !== '' || url.password !== '')) {
+      report(
+        path,
+        'the peer URL carries credentials, which would be written to the journal and the report',
+        "remove them: every peer is sent the alertmanager's `auth`",
+      );
+    }
+    if (typeof peer === 'string' && peer.replace(/\/+$/, '') === primary) {
+      report(path, `peer ${show(peer)} is monitoring.alertmanager.url again`, 'list only the other peers of the cluster under peers');
+    }
+  }
+}
+
   for (const [index, item] of items.entries()) {
     if (!isRecord(item) || typeof item.name !== 'string') continue;
     const first = firstIndex.get(item.name);

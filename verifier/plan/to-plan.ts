@@ -28,7 +28,7 @@ interface WindowYaml extends Yaml<'window'> {
 }
 interface MonitoringYaml extends Yaml<'monitoring'> {
   prometheus: EndpointYaml;
-  alertmanager: EndpointYaml;
+  alertmanager: AlertmanagerYaml;
   webhookListen?: string;
   watchdog?: string;
   pollInterval?: string;
@@ -41,6 +41,13 @@ interface EndpointYaml extends Yaml<'endpoint'> {
 }
 interface AuthYaml extends Yaml<'endpointAuth'> {
   bearerTokenEnv?: string;
+interface AlertmanagerYaml extends Yaml<'alertmanagerEndpoint'> {
+  url: string;
+  peers?: string[];
+  headers?: Record<string, string>;
+  headersFromEnv?: Record<string, string>;
+  auth?: AuthYaml;
+}
   basicAuth?: { usernameEnv: string; passwordEnv: string };
 }
 interface StopConditionYaml extends Yaml<'stopCondition'> {
@@ -123,7 +130,10 @@ export function toPlan(data: unknown, file: string, repoRoot: string): Plan {
     target: { baseUrl: plan.target.baseUrl },
     monitoring: {
       prometheus: toEndpoint(monitoring.prometheus),
-      alertmanager: toEndpoint(monitoring.alertmanager),
+      alertmanager: {
+        ...toEndpoint(monitoring.alertmanager),
+        ...(monitoring.alertmanager.peers !== undefined && { peers: monitoring.alertmanager.peers }),
+      },
       ...(monitoring.webhookListen !== undefined && { webhookListen: monitoring.webhookListen }),
       ...(monitoring.watchdog !== undefined && { watchdog: monitoring.watchdog }),
       pollIntervalSeconds: seconds(monitoring.pollInterval ?? DEFAULTS.pollInterval),

@@ -39,7 +39,7 @@ export interface TargetSpec {
 
 export interface MonitoringSpec {
   prometheus: EndpointSpec;
-  alertmanager: EndpointSpec;
+  alertmanager: AlertmanagerSpec;
   /** Where gameday listens for Alertmanager webhooks, e.g. "127.0.0.1:19095". Omit to not listen. */
   webhookListen?: string;
   /** Name of an always-firing alert that proves the alerting pipeline works. */
@@ -67,6 +67,14 @@ export interface EndpointAuth {
   /** Environment variable holding a bearer token. */
   bearerTokenEnv?: string;
   basicAuth?: BasicAuth;
+}
+
+/**
+ * An Alertmanager, or a cluster of them: `url` is the peer whose configuration, silences and
+ * counters are read; `peers` are the others, polled for alerts with the same credentials.
+ */
+export interface AlertmanagerSpec extends EndpointSpec {
+  peers?: string[];
 }
 
 export interface BasicAuth {

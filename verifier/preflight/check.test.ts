@@ -254,6 +254,29 @@ describe('checkPlan against the recorded demo stack (no target, no trace running
     });
   });
 
+  it('checks each Alertmanager peer: a ready one sent alerts passes; a dead one fails at its plan path; an unsent one warns', async () => {
+    const peer = await serveAnswers(alertmanagerAnswers());
+    const dead = 'http://127.0.0.1:9';
+    try {
+      const activeAlertmanagers = [{ url: `${alertmanager.url}/api/v2/alerts` }, { url: `${peer.url}/api/v2/alerts` }];
+      promAnswers['/api/v1/alertmanagers'] = { body: { status: 'success', data: { activeAlertmanagers } } };
+      const peers = [new AlertmanagerClient({ baseUrl: peer.url }), new AlertmanagerClient({ baseUrl: dead })];
+      const report = await checkPlan(plan([fault('f', [expectation('CacheErrors', 10)])]), { ...deps, alertmanagerPeers: peers });
+      expect(find(report.findings, 'alertmanager', peer.url)).toMatchObject({ status: 'ok', detail: 'ready' });
+      expect(find(report.findings, 'alertmanager', dead)).toMatchObject({
+        status: 'fail',
+        hint: 'start it, or fix monitoring.alertmanager.peers[1] in the plan',
+      });
+      expect(find(report.findings, 'alertmanager', dead).detail).toMatch(/did not answer \/-\/ready/);
+      const discovery = find(report.findings, 'discovery', 'Prometheus → Alertmanager');
+      expect(discovery.status).toBe('warn');
+      expect(discovery.detail).toContain(`not to the peer ${dead}`);
+      expect(discovery.detail).not.toContain(`peer ${peer.url}`);
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('assumes the 1m default, and says so, when Prometheus will not show its configuration', async () => {
     promAnswers['/api/v1/status/config'] = { status: 404, body: '404 page not found' };
     const report = await checkPlan(plan([fault('f', [expectation('CacheErrors', 70)])]), deps);

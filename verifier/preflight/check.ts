@@ -27,17 +27,24 @@ export async function checkPlan(plan: Plan, deps: Partial<CheckDeps> = {}): Prom
   const d: CheckDeps = {
     prometheus: deps.prometheus ?? new PrometheusClient(endpoints?.prometheus ?? { baseUrl: plan.monitoring.prometheus.url }),
     alertmanager: deps.alertmanager ?? new AlertmanagerClient(endpoints?.alertmanager ?? { baseUrl: plan.monitoring.alertmanager.url }),
+    alertmanagerPeers:
+      deps.alertmanagerPeers ??
+      (endpoints?.alertmanagerPeers ?? (plan.monitoring.alertmanager.peers ?? []).map((url) => ({ baseUrl: url }))).map(
+        (peer) => new AlertmanagerClient(peer),
+      ),
     resolveTool: deps.resolveTool ?? ((name) => resolveTool(name)),
     fs: deps.fs ?? fsPromises,
     env: deps.env ?? process.env,
     now: deps.now ?? (() => new Date()),
   };
   const checkedAt = d.now().toISOString();
+  const peers = d.alertmanagerPeers ?? [];
 
-  const [k6, promReady, amReady] = await Promise.all([
+  const [k6, promReady, amReady, peersReady] = await Promise.all([
     attempt(() => d.resolveTool('k6')),
     d.prometheus.readiness(),
     d.alertmanager.readiness(),
+    Promise.all(peers.map((peer) => peer.readiness())),
   ]);
   const fromProm = <T>(fn: () => Promise<T>): Promise<Outcome<T>> =>
     promReady.ready ? attempt(fn) : Promise.resolve({ ok: false, reason: `Prometheus at ${d.prometheus.baseUrl} is not ready` });
@@ -62,7 +69,14 @@ export async function checkPlan(plan: Plan, deps: Partial<CheckDeps> = {}): Prom
       : { check: 'k6', subject: 'k6', status: 'fail', detail: k6.reason, hint: 'install k6 v2, or set GAMEDAY_K6 to a working k6' },
     endpointFinding('prometheus', d.prometheus.baseUrl, promReady, 'monitoring.prometheus.url'),
     endpointFinding('alertmanager', d.alertmanager.baseUrl, amReady, 'monitoring.alertmanager.url'),
-    discoveryFinding(discovered, d.alertmanager.baseUrl),
+    ...peers.map((peer, index) =>
+      endpointFinding('alertmanager', peer.baseUrl, peersReady[index] ?? amReady, `monitoring.alertmanager.peers[${index}]`),
+    ),
+    discoveryFinding(
+      discovered,
+      d.alertmanager.baseUrl,
+      peers.map((peer) => peer.baseUrl),
+    ),
     ...expectedAlertNames(plan).map((name) => ruleFinding(name, world)),
     ...plan.faults.flatMap((fault) => fault.expect.map((expectation) => feasibilityOf(fault, expectation, world))),
     ...distinctExpectations(plan).map((expectation) => baselineFinding(expectation, world)),

@@ -18,6 +18,8 @@ export interface GateOptions {
   plan: Plan;
   prometheus: Pick<PrometheusApi, 'baseUrl' | 'readiness' | 'alertmanagers' | 'alerts' | 'alertingRules'>;
   alertmanager: Pick<AlertmanagerApi, 'baseUrl' | 'readiness' | 'alerts'>;
+  /** The other peers of the Alertmanager cluster (monitoring.alertmanager.peers, in order). */
+  alertmanagerPeers?: ReadonlyArray<Pick<AlertmanagerApi, 'baseUrl' | 'readiness'>>;
   /** Longest wait, in seconds, for all of it. */
   timeoutSeconds: number;
   /** Ends the wait early (Ctrl-C); the caller decides what an abort means. */
@@ -43,11 +45,25 @@ export async function passGate(options: GateOptions): Promise<GatePassed> {
   await until(options, deadline, waited, async () => [
     endpointFinding('alertmanager', alertmanager.baseUrl, await alertmanager.readiness(), 'monitoring.alertmanager.url'),
   ]);
+  const peers = options.alertmanagerPeers ?? [];
+  await until(options, deadline, waited, async () =>
+    Promise.all(
+      peers.map(async (peer, index) =>
+        endpointFinding('alertmanager', peer.baseUrl, await peer.readiness(), `monitoring.alertmanager.peers[${index}]`),
+      ),
+    ),
+  );
   let discovered: string[] = [];
   await until(options, deadline, waited, async () => {
     const outcome = await attempt(() => prometheus.alertmanagers());
     if (outcome.ok) discovered = outcome.value;
-    return [discoveryFinding(outcome, alertmanager.baseUrl)];
+    return [
+      discoveryFinding(
+        outcome,
+        alertmanager.baseUrl,
+        peers.map((peer) => peer.baseUrl),
+      ),
+    ];
   });
   // An alert that fired before discovery was dropped and reaches Alertmanager only at the next
   // resend (--rules.alert.resend-delay, 1m by default). Until the watchdog is there, a fault's

@@ -27,7 +27,8 @@ export function endpointFinding(check: 'prometheus' | 'alertmanager', url: strin
   return { check, subject: url, status: 'fail', detail: readiness.reason, hint: `start it, or fix ${planField} in the plan` };
 }
 
-export function discoveryFinding(discovered: Outcome<string[]>, alertmanagerUrl: string): CheckFinding {
+/** `peers`: the other Alertmanagers of the plan's cluster; each should be sent alerts too. */
+export function discoveryFinding(discovered: Outcome<string[]>, alertmanagerUrl: string, peers: readonly string[] = []): CheckFinding {
   const base = { check: 'discovery', subject: 'Prometheus → Alertmanager' } as const;
   if (!discovered.ok) return { ...base, status: 'fail', detail: `not checked: ${discovered.reason}` };
   if (discovered.value.length === 0) {
@@ -39,8 +40,16 @@ export function discoveryFinding(discovered: Outcome<string[]>, alertmanagerUrl:
     };
   }
   const wanted = hostPort(alertmanagerUrl);
+  const isDiscovered = (peer: string) => discovered.value.some((url) => hostPort(url) === hostPort(peer));
   if (discovered.value.some((url) => hostPort(url) === wanted)) {
-    return { ...base, status: 'ok', detail: `Prometheus sends alerts to ${discovered.value.join(', ')}` };
+    const unsent = peers.filter((peer) => !isDiscovered(peer));
+    if (unsent.length === 0) return { ...base, status: 'ok', detail: `Prometheus sends alerts to ${discovered.value.join(', ')}` };
+    return {
+      ...base,
+      status: 'warn',
+      detail: `Prometheus sends alerts to ${discovered.value.join(', ')}, not to the peer${unsent.length === 1 ? '' : 's'} ${unsent.join(', ')}: only gossip from the others would bring alerts there`,
+      hint: 'list every peer under alerting.alertmanagers in prometheus.yml, as Alertmanager clusters expect (or remove it from monitoring.alertmanager.peers)',
+    };
   }
   return {
     ...base,

@@ -38,6 +38,8 @@ export interface CheckFs {
 export interface CheckDeps {
   prometheus: PrometheusApi;
   alertmanager: AlertmanagerApi;
+  /** The other peers of the Alertmanager cluster, in the plan's order; each is checked for readiness. */
+  alertmanagerPeers?: ReadonlyArray<Pick<AlertmanagerApi, 'baseUrl' | 'readiness'>>;
   resolveTool: (name: 'k6') => Promise<string>;
   fs: CheckFs;
   /** Where PATH comes from for exec injectors. */

@@ -31,6 +31,8 @@ export interface RunOptions {
   runId?: string;
   prometheus: PrometheusClient;
   alertmanager: AlertmanagerClient;
+  /** The other peers of the Alertmanager cluster (monitoring.alertmanager.peers): each is polled for alerts. */
+  alertmanagerPeers?: readonly AlertmanagerClient[];
   loadRunner: LoadRunner;
   /** Aborts the game day (Ctrl-C): faults are reverted, the report marked aborted. Stop conditions abort it too. */
   signal?: AbortSignal;
@@ -146,8 +148,12 @@ class GameDay {
 
   async execute(): Promise<void> {
     const { plan, schedule, log } = this.run;
-    const { prometheus, alertmanager } = this.options;
-    this.clockOffsetMs = await runPreflight(this.run, { prometheus, alertmanager }, this.options.readyTimeoutSeconds ?? 90);
+    const { prometheus, alertmanager, alertmanagerPeers = [] } = this.options;
+    this.clockOffsetMs = await runPreflight(
+      this.run,
+      { prometheus, alertmanager, alertmanagerPeers },
+      this.options.readyTimeoutSeconds ?? 90,
+    );
 
     if (plan.monitoring.webhookListen) {
       this.webhook = await startWebhookReceiver(plan.monitoring.webhookListen, (payload, receivedAt) => {
@@ -158,6 +164,7 @@ class GameDay {
     this.poller = startPoller({
       prometheus,
       alertmanager,
+      alertmanagerPeers,
       intervalSeconds: plan.monitoring.pollIntervalSeconds,
       record: this.run.record,
       log: (line) => log(`${schedule.clock()} ${line}`),

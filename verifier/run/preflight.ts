@@ -13,6 +13,7 @@ import type { PrometheusClient } from '../observe/prometheus.ts';
 export interface PreflightClients {
   prometheus: PrometheusClient;
   alertmanager: AlertmanagerClient;
+  alertmanagerPeers?: readonly AlertmanagerClient[];
 }
 
 /** Throws PreflightError when the run cannot start; returns Prometheus's clock offset when it could be read. */
@@ -22,6 +23,7 @@ export async function runPreflight(run: RunContext, clients: PreflightClients, t
     plan: run.plan,
     prometheus,
     alertmanager,
+    ...(clients.alertmanagerPeers ? { alertmanagerPeers: clients.alertmanagerPeers } : {}),
     timeoutSeconds,
     throwIfAborted: () => run.schedule.throwIfAborted(),
     sleep: (ms) => run.schedule.sleep(ms),
