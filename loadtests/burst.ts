@@ -7,7 +7,9 @@
 // Settings (all optional): RATE iterations/s (2000), DURATION (30s), BASE_URL
 // (http://127.0.0.1:18080), RUN_ID (tag `testid`, "manual"), LATENCY_MS the target's measured
 // latency for one read (10), VUS pre-allocated (from RATE and LATENCY_MS, see burstVus),
-// MAX_VUS (max(VUS, RATE × 0.25)), TIMEOUT per request (5s).
+// MAX_VUS (max(VUS, RATE × 0.25)), TIMEOUT per request (5s), REQUESTS_FILE an absolute path to
+// {"requests": [{method, path, body?, weight}]} (a plan's `bursts[].requests`, which gameday writes
+// into the run folder): each iteration sends one of them, picked by weight, instead of the demo's read.
 //
 // It is kept as lean per iteration as a bare k6 script (`npm run bench` compares the two): one
 // GET with a prepared URL and params, no checks, no custom metrics, bodies discarded. The
@@ -16,6 +18,7 @@
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 import { arrivalRate, envBaseUrl, envDuration, envPositiveInteger, envPositiveNumber, envString } from './lib/env.ts';
+import { type BurstRequest, prepareRequests, weightedPicker } from './lib/requests.ts';
 import { burstVus } from './lib/vus.ts';
 
 const rate = envPositiveNumber('RATE', 2000);
@@ -35,6 +38,23 @@ const timeout = envDuration('TIMEOUT', '5s');
 const url = `${baseUrl}/items/burst-0`;
 const params = { timeout, tags: { name: 'GET /items/burst-{n}' } };
 
+// A plan's own requests: URLs, bodies and params prepared at init too, so an iteration costs one
+// Math.random() and a pick over the cumulative weights more than the default read.
+const requestsFile = envString('REQUESTS_FILE', '');
+const planned = requestsFile === '' ? [] : readRequests(requestsFile);
+const prepared = prepareRequests(baseUrl, planned).map((request, index) => ({
+  request,
+  params: {
+    timeout,
+    headers: (request.json ? { 'Content-Type': 'application/json' } : {}) as Record<string, string>,
+    tags: { name: `${request.method} ${planned[index]?.path ?? ''}` },
+  },
+}));
+const pick = weightedPicker(
+  prepared,
+  planned.map((request) => request.weight),
+);
+
 export const options: Options = {
   scenarios: {
     burst: {
@@ -45,6 +65,7 @@ export const options: Options = {
       maxVUs: maxVus,
       gracefulStop: '5s',
       tags: { role: 'burst' },
+      ...(prepared.length > 0 ? { exec: 'burstRequests' } : {}),
     },
   },
   discardResponseBodies: true,
@@ -61,6 +82,7 @@ export const options: Options = {
 
 /** Writes the key the burst reads, so a healthy target answers 200 rather than 404. */
 export function setup(): void {
+  if (prepared.length > 0) return;
   const response = http.put(url, JSON.stringify({ value: 'burst-seed' }), {
     headers: { 'Content-Type': 'application/json' },
     timeout,
@@ -72,4 +94,18 @@ export function setup(): void {
 
 export default function burst(): void {
   http.get(url, params);
+}
+
+/** The iteration when the plan lists requests (see `options.scenarios.burst.exec`). */
+export function burstRequests(): void {
+  const { request, params: own } = pick(Math.random());
+  http.request(request.method, request.url, request.body, own);
+}
+
+function readRequests(file: string): BurstRequest[] {
+  const parsed = JSON.parse(open(file)) as { requests?: BurstRequest[] };
+  if (!Array.isArray(parsed.requests) || parsed.requests.length === 0) {
+    throw new Error(`invalid REQUESTS_FILE; reason: expected {"requests": [at least one]}, got ${file} without requests`);
+  }
+  return parsed.requests;
 }

@@ -21,10 +21,19 @@ import { Counter, Rate } from 'k6/metrics';
 const traceSuccess = new Counter('trace_success');
 const traceOk = new Rate('trace_ok');
 
-/** Call first in each iteration: marks its start (its slot), carried on every sample of the iteration. */
-export function beginIteration(): void {
+/**
+ * Call first in each iteration: marks its start (its slot), carried on every sample of the
+ * iteration. With a journey name, every sample of the iteration (trace_success, trace_ok and the
+ * requests' own) is tagged `journey`, which remote write turns into a label:
+ * `k6_trace_success_total{journey="checkout"}` is what a per-journey absence alert reads.
+ */
+export function beginIteration(journey?: string): void {
   // Metadata, not a tag: the JSON output carries it, Prometheus never sees it as a label.
   exec.vu.metrics.metadata.started_ms = Date.now();
+  // A VU's tags outlive the iteration: set or clear it every time, so a VU that ran one journey
+  // never lends its name to the next.
+  if (journey === undefined) delete exec.vu.metrics.tags.journey;
+  else exec.vu.metrics.tags.journey = journey;
 }
 
 /** Call last in each iteration, with whether everything it checked passed. */
