@@ -10,6 +10,7 @@ import type schema from './plan.schema.json';
 import type {
   AlertmanagerSpec,
   BasicAuth,
+  BurstRequest,
   BurstSpec,
   EndpointAuth,
   EndpointSpec,
@@ -17,9 +18,15 @@ import type {
   Expectation,
   FaultSpec,
   HttpInjector,
+  ImpactSpec,
   Injector,
+  JourneySpec,
+  JourneyStep,
   MonitoringSpec,
   Plan,
+  Readiness,
+  SignalInjector,
+  StepExpect,
   StopCondition,
   TargetSpec,
   TraceSpec,
@@ -63,9 +70,11 @@ export const fieldMaps = {
       bursts: 'bursts',
       faults: 'faults',
       stopConditions: 'stopConditions',
+      impact: 'impact',
     },
     derived: ['file'],
   }),
+  impact: fieldMap<'impact', ImpactSpec>()({ yaml: { latencyFactor: 'latencyFactor' }, derived: [] }),
   window: fieldMap<'window', WindowSpec>()({
     yaml: { duration: 'durationSeconds', baselineTimeout: 'baselineTimeoutSeconds', grace: 'graceSeconds' },
     derived: [],
@@ -81,6 +90,10 @@ export const fieldMaps = {
     },
     derived: [],
   }),
+  alertmanagerEndpoint: fieldMap<'alertmanagerEndpoint', AlertmanagerSpec>()({
+    yaml: { url: 'url', peers: 'peers', headers: 'headers', headersFromEnv: 'headersFromEnv', auth: 'auth' },
+    derived: [],
+  }),
   endpoint: fieldMap<'endpoint', EndpointSpec>()({
     yaml: { url: 'url', headers: 'headers', headersFromEnv: 'headersFromEnv', auth: 'auth' },
     derived: [],
@@ -90,10 +103,6 @@ export const fieldMaps = {
     derived: [],
   }),
   basicAuth: fieldMap<'basicAuth', BasicAuth>()({
-  alertmanagerEndpoint: fieldMap<'alertmanagerEndpoint', AlertmanagerSpec>()({
-    yaml: { url: 'url', peers: 'peers', headers: 'headers', headersFromEnv: 'headersFromEnv', auth: 'auth' },
-    derived: [],
-  }),
     yaml: { usernameEnv: 'usernameEnv', passwordEnv: 'passwordEnv' },
     derived: [],
   }),
@@ -101,9 +110,34 @@ export const fieldMaps = {
     yaml: { name: 'name', expr: 'expr', for: 'forSeconds' },
     derived: [],
   }),
-  trace: fieldMap<'trace', TraceSpec>()({ yaml: { rate: 'rate', script: 'script' }, derived: [] }),
+  trace: fieldMap<'trace', TraceSpec>()({ yaml: { rate: 'rate', script: 'script', journeys: 'journeys' }, derived: [] }),
+  journey: fieldMap<'journey', JourneySpec>()({
+    yaml: { name: 'name', rate: 'rate', critical: 'critical', steps: 'steps' },
+    derived: [],
+  }),
+  journeyStep: fieldMap<'journeyStep', JourneyStep>()({
+    yaml: { method: 'method', path: 'path', headers: 'headers', body: 'body', expect: 'expect', capture: 'capture' },
+    derived: [],
+  }),
+  stepExpect: fieldMap<'stepExpect', StepExpect>()({
+    yaml: { status: 'status', contains: 'contains', json: 'json', maxDuration: 'maxDurationMs' },
+    derived: [],
+  }),
+  burstRequest: fieldMap<'burstRequest', BurstRequest>()({
+    yaml: { method: 'method', path: 'path', body: 'body', weight: 'weight' },
+    derived: [],
+  }),
   burst: fieldMap<'burst', BurstSpec>()({
-    yaml: { name: 'name', at: 'atSeconds', rate: 'rate', duration: 'durationSeconds', vus: 'vus', script: 'script' },
+    yaml: {
+      name: 'name',
+      at: 'atSeconds',
+      rate: 'rate',
+      duration: 'durationSeconds',
+      vus: 'vus',
+      processes: 'processes',
+      script: 'script',
+      requests: 'requests',
+    },
     derived: [],
   }),
   fault: fieldMap<'fault', FaultSpec>()({
@@ -122,7 +156,7 @@ export const fieldMaps = {
   }),
   // `inject: { http: … }` loads as `{ kind: 'http', … }`: each YAML key is a variant's kind.
   injector: fieldMap<'injector', Record<Injector['kind'], unknown>>()({
-    yaml: { http: 'http', exec: 'exec' },
+    yaml: { http: 'http', exec: 'exec', signal: 'signal' },
     derived: [],
   }),
   httpInjector: fieldMap<'httpInjector', HttpInjector>()({
@@ -130,8 +164,16 @@ export const fieldMaps = {
     derived: ['kind'],
   }),
   execInjector: fieldMap<'execInjector', ExecInjector>()({
-    yaml: { command: 'command', shell: 'shell', env: 'env', timeout: 'timeoutSeconds' },
+    yaml: { command: 'command', shell: 'shell', env: 'env', timeout: 'timeoutSeconds', detach: 'detach', waitFor: 'waitFor' },
     derived: ['kind'],
+  }),
+  signalInjector: fieldMap<'signalInjector', SignalInjector>()({
+    yaml: { pidFile: 'pidFile', pid: 'pid', signal: 'signal', timeout: 'timeoutSeconds' },
+    derived: ['kind'],
+  }),
+  readiness: fieldMap<'readiness', Readiness>()({
+    yaml: { url: 'url', tcp: 'tcp', timeout: 'timeoutSeconds' },
+    derived: [],
   }),
   expectation: fieldMap<'expectation', Expectation>()({
     yaml: { alert: 'alert', labels: 'labels', within: 'withinSeconds' },

@@ -100,12 +100,24 @@ describe('valid plans', () => {
     expect(plan.window).toEqual({ durationSeconds: 240, baselineTimeoutSeconds: 90, graceSeconds: 45 });
     expect(plan.monitoring.pollIntervalSeconds).toBe(0.5);
     expect(plan.monitoring.webhookListen).toBe('127.0.0.1:19095');
-    expect(plan.trace).toEqual({ rate: 2, script: `${fixtures}valid/scripts/trace.ts` });
+    expect(plan.trace).toMatchObject({ rate: 2, script: `${fixtures}valid/scripts/trace.ts` });
     expect(plan.bursts[0]?.script).toBe('/opt/loadtests/burst.ts');
     expect(plan.bursts[0]?.vus).toBe(300);
     expect(plan.faults[1]?.atSeconds).toBe(90);
     expect(plan.faults[1]?.inject).toMatchObject({ kind: 'http', method: 'POST', body: 'break', timeoutSeconds: 30 });
     expect(plan.faults[0]?.maxDurationSeconds).toBe(60);
+    expect(plan.faults[2]?.inject).toEqual({
+      kind: 'signal',
+      pidFile: `${fixtures}valid/state/gateway.pid`,
+      signal: 'SIGTERM',
+      timeoutSeconds: 5,
+    });
+    expect(plan.faults[3]?.inject).toEqual({ kind: 'signal', pid: 4242, signal: 'SIGSTOP', timeoutSeconds: 10 });
+    expect(plan.faults[2]?.revert).toMatchObject({
+      kind: 'exec',
+      detach: true,
+      waitFor: { url: 'http://127.0.0.1:18080/healthz', tcp: '127.0.0.1:18080', timeoutSeconds: 20 },
+    });
     expect(plan.stopConditions).toEqual([{ name: 'queue-disconnected', expr: 'demo_queue_connected == 0', forSeconds: 10 }]);
   });
 
@@ -119,6 +131,9 @@ describe('valid plans', () => {
     });
     expect(plan.monitoring.alertmanager).toEqual({
       url: 'http://127.0.0.1:19093',
+      peers: ['http://127.0.0.1:19094'],
+      headers: { 'X-Scope-OrgID': 'team-a' },
+      headersFromEnv: { 'X-Api-Key': 'AM_API_KEY' },
       auth: { basicAuth: { usernameEnv: 'AM_USER', passwordEnv: 'AM_PASSWORD' } },
     });
   });
@@ -126,9 +141,6 @@ describe('valid plans', () => {
   test('parsePlan resolves the plan file and default scripts from its options', () => {
     const plan = parsePlan(minimal(), 'plans/demo.yaml', { cwd: '/srv/gameday', repoRoot: '/opt/gameday' });
     expect(plan.file).toBe('/srv/gameday/plans/demo.yaml');
-      peers: ['http://127.0.0.1:19094'],
-      headers: { 'X-Scope-OrgID': 'team-a' },
-      headersFromEnv: { 'X-Api-Key': 'AM_API_KEY' },
     expect(plan.trace.script).toBe('/opt/gameday/traces/trace.ts');
   });
 

@@ -81,6 +81,33 @@ const cases: Case[] = [
   { file: 'burst-overlaps-window-end.yaml', path: 'bursts[0].duration', line: 19, message: /runs until 5m, past the window's end \(4m\)/ },
   { file: 'duplicate-burst-name.yaml', path: 'bursts[1].name', line: 20, message: /duplicate burst name "capacity-burst"/ },
   { file: 'unknown-key-no-close-match.yaml', path: 'bursts[0].priority', line: 19, message: /unknown key `priority`/ },
+  {
+    file: 'burst-request-weight-zero.yaml',
+    path: 'bursts[0].requests[0].weight',
+    line: 21,
+    message: /`weight` must be greater than 0, got 0/,
+  },
+  // Trace journeys
+  {
+    file: 'journey-step-path-not-relative.yaml',
+    path: 'trace.journeys[0].steps[0].path',
+    line: 19,
+    message: /"http:\/\/127.0.0.1:18080\/items" is not a path relative to target.baseUrl/,
+  },
+  {
+    file: 'journey-capture-used-before-defined.yaml',
+    path: 'trace.journeys[0].steps[0].path',
+    line: 19,
+    message: /placeholder \{\{orderId\}\} is not defined in step 1/,
+  },
+  { file: 'journey-placeholder-typo.yaml', path: 'trace.journeys[0].steps[0].path', line: 20, message: /placeholder \{\{uniqe\}\}/ },
+  { file: 'journey-duplicate-name.yaml', path: 'trace.journeys[1].name', line: 19, message: /duplicate journey name "browse"/ },
+  {
+    file: 'journey-status-out-of-range.yaml',
+    path: 'trace.journeys[0].steps[0].expect.status',
+    line: 20,
+    message: /700 is not a valid `status`/,
+  },
   // Faults
   { file: 'fault-name-invalid.yaml', path: 'faults[1].name', line: 33, message: /"Cache_Broken" is not a valid name/ },
   { file: 'duplicate-fault-name.yaml', path: 'faults[1].name', line: 33, message: /duplicate fault name "api-instances-killed"/ },
@@ -112,6 +139,15 @@ const cases: Case[] = [
     message: /`body` must be a string or a mapping, got a list/,
   },
   { file: 'http-timeout-zero.yaml', path: 'faults[1].inject.http.timeout', line: 37, message: /`timeout` must be longer than 0s/ },
+  { file: 'signal-without-process.yaml', path: 'faults[1].inject.signal', line: 37, message: /a signal needs the process: pidFile or pid/ },
+  { file: 'signal-pid-file-and-pid.yaml', path: 'faults[1].inject.signal', line: 37, message: /give pidFile or pid, not both/ },
+  { file: 'signal-unknown-name.yaml', path: 'faults[1].inject.signal.signal', line: 37, message: /SIGBOGUS/ },
+  {
+    file: 'exec-wait-for-without-detach.yaml',
+    path: 'faults[0].inject.exec.waitFor',
+    line: 25,
+    message: /waitFor applies only to a detached command/,
+  },
   { file: 'exec-command-empty.yaml', path: 'faults[0].inject.exec.command', line: 25, message: /`command` is empty/ },
   {
     file: 'exec-command-empty-string.yaml',

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { formatDuration, parseDuration } from './duration.ts';
 import { type Finding, isRecord, show } from './finding.ts';
+import { journeyFindings } from './journey-check.ts';
 import type { PathSegment } from './source.ts';
 import { closest } from './suggest.ts';
 
@@ -34,10 +35,11 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
     const endpoint = monitoring[name];
     if (isRecord(endpoint)) checkEndpoint(endpoint, ['monitoring', name], report);
   }
-  checkWebhookListen(monitoring.webhookListen, report);
   if (isRecord(monitoring.alertmanager)) checkPeers(monitoring.alertmanager, report);
+  checkWebhookListen(monitoring.webhookListen, report);
 
   if (isRecord(data.trace)) checkScript(data.trace.script, ['trace', 'script'], options, report);
+  findings.push(...journeyFindings(data.trace));
 
   const bursts = Array.isArray(data.bursts) ? data.bursts : [];
   const faults = Array.isArray(data.faults) ? data.faults : [];
@@ -165,8 +167,6 @@ function checkEndpoint(endpoint: Record<string, unknown>, path: PathSegment[], r
   }
 }
 
-function checkUniqueNames(items: unknown[], list: string, kind: string, report: Report): void {
-  const firstIndex = new Map<string, number>();
 /** Peers are journaled like the URL, and the primary is polled already: listing it again would count it twice. */
 function checkPeers(alertmanager: Record<string, unknown>, report: Report): void {
   if (!Array.isArray(alertmanager.peers)) return;
@@ -187,6 +187,8 @@ function checkPeers(alertmanager: Record<string, unknown>, report: Report): void
   }
 }
 
+function checkUniqueNames(items: unknown[], list: string, kind: string, report: Report): void {
+  const firstIndex = new Map<string, number>();
   for (const [index, item] of items.entries()) {
     if (!isRecord(item) || typeof item.name !== 'string') continue;
     const first = firstIndex.get(item.name);
@@ -227,6 +229,24 @@ function checkInjector(value: unknown, path: PathSegment[], report: Report): voi
         [...path, 'exec', 'command'],
         `with \`shell: true\`, command must be one shell line, got ${command.length} elements`,
         `join them into one string, e.g. [${JSON.stringify(command.join(' '))}], or set \`shell: false\``,
+      );
+    }
+    if (isRecord(value.exec.waitFor)) {
+      positive(value.exec.waitFor.timeout, [...path, 'exec', 'waitFor', 'timeout'], report);
+      if (value.exec.detach !== true) {
+        report([...path, 'exec', 'waitFor'], 'waitFor applies only to a detached command', 'add `detach: true`, or remove waitFor');
+      }
+      if (value.exec.waitFor.url !== undefined) checkUrl(value.exec.waitFor.url, [...path, 'exec', 'waitFor', 'url'], report);
+    }
+  }
+  if (isRecord(value.signal)) {
+    const { pidFile, pid, timeout } = value.signal;
+    positive(timeout, [...path, 'signal', 'timeout'], report);
+    if ((pidFile === undefined) === (pid === undefined)) {
+      report(
+        [...path, 'signal'],
+        pidFile === undefined ? 'a signal needs the process: pidFile or pid' : 'give pidFile or pid, not both',
+        'name the process by its pid file (pidFile: state/api.pid), or by its pid (pid: 1234); gameday never picks processes by name',
       );
     }
   }

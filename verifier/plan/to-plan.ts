@@ -4,6 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { parseDuration } from './duration.ts';
 import type { SchemaObject, YamlKey } from './fields.ts';
+import { type BurstRequestYaml, type JourneyYaml, toBurstRequest, toJourney } from './to-journeys.ts';
 import type { BurstSpec, EndpointSpec, Expectation, FaultSpec, Injector, Plan, StopCondition } from './types.ts';
 
 /** The YAML form, keyed by the schema (a key the schema lacks cannot be read here). */
@@ -16,10 +17,11 @@ interface PlanYaml extends Yaml<'plan'> {
   target: { baseUrl: string };
   allowedTargets?: string[];
   monitoring: MonitoringYaml;
-  trace?: { rate?: number; script?: string };
+  trace?: { rate?: number; script?: string; journeys?: JourneyYaml[] };
   bursts?: BurstYaml[];
   faults: FaultYaml[];
   stopConditions?: StopConditionYaml[];
+  impact?: { latencyFactor?: number };
 }
 interface WindowYaml extends Yaml<'window'> {
   duration: string;
@@ -39,8 +41,6 @@ interface EndpointYaml extends Yaml<'endpoint'> {
   headersFromEnv?: Record<string, string>;
   auth?: AuthYaml;
 }
-interface AuthYaml extends Yaml<'endpointAuth'> {
-  bearerTokenEnv?: string;
 interface AlertmanagerYaml extends Yaml<'alertmanagerEndpoint'> {
   url: string;
   peers?: string[];
@@ -48,6 +48,8 @@ interface AlertmanagerYaml extends Yaml<'alertmanagerEndpoint'> {
   headersFromEnv?: Record<string, string>;
   auth?: AuthYaml;
 }
+interface AuthYaml extends Yaml<'endpointAuth'> {
+  bearerTokenEnv?: string;
   basicAuth?: { usernameEnv: string; passwordEnv: string };
 }
 interface StopConditionYaml extends Yaml<'stopCondition'> {
@@ -61,7 +63,9 @@ interface BurstYaml extends Yaml<'burst'> {
   rate: number;
   duration: string;
   vus?: number;
+  processes?: number;
   script?: string;
+  requests?: BurstRequestYaml[];
 }
 interface FaultYaml extends Yaml<'fault'> {
   name: string;
@@ -77,6 +81,18 @@ interface FaultYaml extends Yaml<'fault'> {
 interface InjectorYaml extends Yaml<'injector'> {
   http?: HttpYaml;
   exec?: ExecYaml;
+  signal?: SignalYaml;
+}
+interface SignalYaml extends Yaml<'signalInjector'> {
+  pidFile?: string;
+  pid?: number;
+  signal?: string;
+  timeout?: string;
+}
+interface ReadinessYaml extends Yaml<'readiness'> {
+  url?: string;
+  tcp?: string;
+  timeout?: string;
 }
 interface HttpYaml extends Yaml<'httpInjector'> {
   method?: string;
@@ -90,6 +106,8 @@ interface ExecYaml extends Yaml<'execInjector'> {
   shell?: boolean;
   env?: Record<string, string>;
   timeout?: string;
+  detach?: boolean;
+  waitFor?: ReadinessYaml;
 }
 interface ExpectationYaml extends Yaml<'expectation'> {
   alert: string;
@@ -103,9 +121,12 @@ const DEFAULTS = {
   pollInterval: '1s',
   traceRate: 1,
   traceScript: 'traces/trace.ts',
+  journeysScript: 'traces/journeys.ts',
   burstScript: 'loadtests/burst.ts',
   httpMethod: 'POST',
   injectorTimeout: '30s',
+  readinessTimeout: '30s',
+  signalTimeout: '10s',
   stopConditionFor: '0s',
 } as const;
 
@@ -140,12 +161,17 @@ export function toPlan(data: unknown, file: string, repoRoot: string): Plan {
     },
     trace: {
       rate: trace.rate ?? DEFAULTS.traceRate,
-      script: trace.script === undefined ? resolve(repoRoot, DEFAULTS.traceScript) : resolve(directory, trace.script),
+      script:
+        trace.script !== undefined
+          ? resolve(directory, trace.script)
+          : resolve(repoRoot, trace.journeys === undefined ? DEFAULTS.traceScript : DEFAULTS.journeysScript),
+      ...(trace.journeys !== undefined && { journeys: trace.journeys.map(toJourney) }),
     },
     bursts: (plan.bursts ?? []).map((burst) => toBurst(burst, directory, repoRoot)),
-    faults: plan.faults.map(toFault),
+    faults: plan.faults.map((fault) => toFault(fault, directory)),
     allowedTargets: plan.allowedTargets ?? [],
     ...(plan.stopConditions !== undefined && { stopConditions: plan.stopConditions.map(toStopCondition) }),
+    ...(plan.impact !== undefined && { impact: { ...plan.impact } }),
   };
 }
 
@@ -178,24 +204,26 @@ function toBurst(burst: BurstYaml, directory: string, repoRoot: string): BurstSp
     durationSeconds: seconds(burst.duration),
     script: burst.script === undefined ? resolve(repoRoot, DEFAULTS.burstScript) : resolve(directory, burst.script),
     ...(burst.vus !== undefined && { vus: burst.vus }),
+    ...(burst.processes !== undefined && { processes: burst.processes }),
+    ...(burst.requests !== undefined && { requests: burst.requests.map(toBurstRequest) }),
   };
 }
 
-function toFault(fault: FaultYaml): FaultSpec {
+function toFault(fault: FaultYaml, directory: string): FaultSpec {
   return {
     name: fault.name,
     ...(fault.description !== undefined && { description: fault.description }),
     atSeconds: seconds(fault.at),
     durationSeconds: seconds(fault.duration),
     ...(fault.maxDuration !== undefined && { maxDurationSeconds: seconds(fault.maxDuration) }),
-    inject: toInjector(fault.inject),
-    revert: fault.revert === 'none' ? 'none' : toInjector(fault.revert),
+    inject: toInjector(fault.inject, directory),
+    revert: fault.revert === 'none' ? 'none' : toInjector(fault.revert, directory),
     ...(fault.exposedBy !== undefined && { exposedBy: fault.exposedBy }),
     expect: fault.expect.map(toExpectation),
   };
 }
 
-function toInjector(injector: InjectorYaml): Injector {
+function toInjector(injector: InjectorYaml, directory: string): Injector {
   if (injector.http !== undefined) {
     const { http } = injector;
     return {
@@ -215,6 +243,24 @@ function toInjector(injector: InjectorYaml): Injector {
       shell: exec.shell ?? false,
       env: exec.env ?? {},
       timeoutSeconds: seconds(exec.timeout ?? DEFAULTS.injectorTimeout),
+      ...(exec.detach === true && { detach: true as const }),
+      ...(exec.waitFor !== undefined && {
+        waitFor: {
+          ...(exec.waitFor.url !== undefined && { url: exec.waitFor.url }),
+          ...(exec.waitFor.tcp !== undefined && { tcp: exec.waitFor.tcp }),
+          timeoutSeconds: seconds(exec.waitFor.timeout ?? DEFAULTS.readinessTimeout),
+        },
+      }),
+    };
+  }
+  if (injector.signal !== undefined) {
+    const { signal } = injector;
+    return {
+      kind: 'signal',
+      ...(signal.pidFile !== undefined && { pidFile: resolve(directory, signal.pidFile) }),
+      ...(signal.pid !== undefined && { pid: signal.pid }),
+      signal: (signal.signal ?? 'SIGKILL') as NodeJS.Signals,
+      timeoutSeconds: seconds(signal.timeout ?? DEFAULTS.signalTimeout),
     };
   }
   throw new Error('unreachable: the schema requires exactly one of http or exec');

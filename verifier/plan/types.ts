@@ -21,6 +21,13 @@ export interface Plan {
   allowedTargets: string[];
   /** Conditions that abort the game day when true; absent when the plan has none. */
   stopConditions?: StopCondition[];
+  /** How user impact is judged; absent when the plan leaves the defaults. */
+  impact?: ImpactSpec;
+}
+
+export interface ImpactSpec {
+  /** A fault whose trace p95 exceeds this many times the baseline p95 is user-visible impact. */
+  latencyFactor?: number;
 }
 
 export interface WindowSpec {
@@ -62,19 +69,19 @@ export interface EndpointSpec {
   auth?: EndpointAuth;
 }
 
-/** Exactly one of the two is set (the schema says so). */
-export interface EndpointAuth {
-  /** Environment variable holding a bearer token. */
-  bearerTokenEnv?: string;
-  basicAuth?: BasicAuth;
-}
-
 /**
  * An Alertmanager, or a cluster of them: `url` is the peer whose configuration, silences and
  * counters are read; `peers` are the others, polled for alerts with the same credentials.
  */
 export interface AlertmanagerSpec extends EndpointSpec {
   peers?: string[];
+}
+
+/** Exactly one of the two is set (the schema says so). */
+export interface EndpointAuth {
+  /** Environment variable holding a bearer token. */
+  bearerTokenEnv?: string;
+  basicAuth?: BasicAuth;
 }
 
 export interface BasicAuth {
@@ -93,8 +100,47 @@ export interface StopCondition {
 export interface TraceSpec {
   /** Requests per second; the trace runs for the whole window. */
   rate: number;
-  /** k6 script, relative to the plan or absolute. */
+  /** k6 script, relative to the plan or absolute. traces/journeys.ts when the plan has journeys. */
   script: string;
+  /** What the trace exercises, journey by journey (run by traces/journeys.ts); absent for a script's own trace. */
+  journeys?: JourneySpec[];
+}
+
+/** A named user journey: a few HTTP steps run in order each iteration; one success or failure per iteration. */
+export interface JourneySpec {
+  name: string;
+  /** Iterations per second of this journey alone; absent: it shares the trace's rate round-robin. */
+  rate?: number;
+  /** Its absence of success must page: `gameday check` warns when no alert reads its success series. */
+  critical: boolean;
+  steps: JourneyStep[];
+}
+
+/**
+ * One request. `path`, header values and `body` may hold placeholders: {{runId}}, {{iteration}},
+ * {{unique}} (fresh per iteration, the same in every step of it) and {{name}} of an earlier capture.
+ */
+export interface JourneyStep {
+  method: string;
+  /** Relative to target.baseUrl, e.g. /orders/{{orderId}}. */
+  path: string;
+  headers: Record<string, string>;
+  /** Sent as-is when a string, as JSON (with Content-Type) otherwise. */
+  body?: string | Record<string, unknown> | unknown[];
+  expect: StepExpect;
+  /** Capture name -> dotted path of a JSON field of the response, e.g. { orderId: id }. */
+  capture: Record<string, string>;
+}
+
+export interface StepExpect {
+  /** Accepted statuses as inclusive ranges; [[200, 299]] by default. */
+  status: Array<[number, number]>;
+  /** The body contains this text (after substitution). */
+  contains?: string;
+  /** Dotted path of a JSON field -> the value it must equal (strings after substitution). */
+  json?: Record<string, unknown>;
+  /** The step fails when it takes longer than this. */
+  maxDurationMs?: number;
 }
 
 export interface BurstSpec {
@@ -106,6 +152,20 @@ export interface BurstSpec {
   script: string;
   /** Pre-allocated VUs; derived from the rate when omitted. */
   vus?: number;
+  /** k6 processes the burst is split over (execution segments); 1 when omitted. */
+  processes?: number;
+  /** What the default burst script sends, picked by weight; absent: reads of the demo's /items/burst-0. */
+  requests?: BurstRequest[];
+}
+
+export interface BurstRequest {
+  method: string;
+  /** Relative to target.baseUrl. */
+  path: string;
+  /** Sent as-is when a string, as JSON (with Content-Type) otherwise. */
+  body?: string | Record<string, unknown> | unknown[];
+  /** Relative share of the burst's requests; 1 by default. */
+  weight: number;
 }
 
 export interface FaultSpec {
@@ -132,7 +192,7 @@ export interface Expectation {
   withinSeconds: number;
 }
 
-export type Injector = HttpInjector | ExecInjector;
+export type Injector = HttpInjector | ExecInjector | SignalInjector;
 
 export interface HttpInjector {
   kind: 'http';
@@ -150,5 +210,26 @@ export interface ExecInjector {
   command: string[];
   shell: boolean;
   env: Record<string, string>;
+  timeoutSeconds: number;
+  /** Started in a session of its own, output to a log in the run folder; done once started (and ready). */
+  detach?: true;
+  /** With detach: what must answer before the injector is done. */
+  waitFor?: Readiness;
+}
+
+export interface Readiness {
+  url?: string;
+  /** host:port that must accept a TCP connection. */
+  tcp?: string;
+  timeoutSeconds: number;
+}
+
+/** A signal to one process, named by a pid file (absolute path, resolved against the plan's folder) or a pid. */
+export interface SignalInjector {
+  kind: 'signal';
+  pidFile?: string;
+  pid?: number;
+  signal: NodeJS.Signals;
+  /** How long to wait for the process to be gone after a signal that ends it. */
   timeoutSeconds: number;
 }

@@ -55,7 +55,7 @@ export class FaultController {
     const startedAt = this.run.now().toISOString();
     // An abort lets an injection under way finish (then reverts it): cut short, a half-done
     // injection could leave the fault in a state its revert does not expect.
-    const injection = runInjector(fault.inject, injectorContext(plan.file, this.run.runId, fault.name, 'inject'));
+    const injection = runInjector(fault.inject, injectorContext(plan.file, this.run.runId, fault.name, 'inject', this.run.runDir));
     this.injecting.set(
       fault.name,
       injection.then(
@@ -113,7 +113,7 @@ export class FaultController {
     }
     const startedAt = this.run.now().toISOString();
     try {
-      const detail = await runInjector(fault.revert, injectorContext(this.run.plan.file, this.run.runId, fault.name, 'revert'));
+      const detail = await runInjector(fault.revert, injectorContext(this.run.plan.file, this.run.runId, fault.name, 'revert', this.run.runDir));
       if (!this.injected.has(fault.name)) {
         log(`${schedule.clock()} ${fault.name}: a ${reason} revert also succeeded, after another had taken the fault out`);
         return true;
