@@ -228,6 +228,12 @@ function patternFinding(path: PathSegment[], data: unknown, definition: string |
         message: `${text} is not a host`,
         hint: 'write just the host name or IP address, without scheme, port or path, e.g. staging.internal',
       };
+    case 'requestPath':
+      return {
+        path,
+        message: `${text} is not a path relative to target.baseUrl`,
+        hint: `start it with /, e.g. ${JSON.stringify(relativePath(String(data)))}; the host comes from target.baseUrl`,
+      };
     case 'hostPort':
       return { path, message: `${text} is not host:port`, hint: 'write a host and a port, e.g. 127.0.0.1:19095' };
     case 'envName':
@@ -241,6 +247,12 @@ function patternFinding(path: PathSegment[], data: unknown, definition: string |
     default:
       return { path, message: `${text} is not in the expected form`, hint: '' };
   }
+}
+
+/** The path part of what was written: http://host/items -> /items. */
+function relativePath(text: string): string {
+  const path = text.replace(/^[a-z]+:\/\/[^/]*/i, '');
+  return path.startsWith('/') ? path : `/${path}`;
 }
 
 /** What to write instead of a malformed duration, guessing the mistake from its shape. */
