@@ -6,6 +6,7 @@ import type { JournalEvent } from '../journal/events.ts';
 import { blindIntervals, readsTrace } from './blind.ts';
 import { analyzeBursts } from './bursts.ts';
 import { estimateClock, toGamedayClock } from './clock.ts';
+import { clusterPeers, mergePeerPolls } from './alertmanager-peers.ts';
 import { buildEpisodes } from './episodes.ts';
 import { type DetectionWindow, type JudgeContext, judgeExpectation, notInjectedExpectation, type RuleFacts } from './expectations.ts';
 import { faultImpact, traceTotals } from './impact.ts';
@@ -18,7 +19,9 @@ import { type FaultSpan, unexpectedAlerts } from './unexpected.ts';
 export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
   // Prometheus's times onto gameday's clock first: from here on, one clock.
   const clock = estimateClock(events);
-  const journal = indexJournal(clock?.corrected ? toGamedayClock(events, clock.offsetMs) : events);
+  const indexed = indexJournal(clock?.corrected ? toGamedayClock(events, clock.offsetMs) : events);
+  // An Alertmanager cluster reads as one Alertmanager: what any answering peer held.
+  const journal = { ...indexed, alertmanagerPolls: mergePeerPolls(indexed.alertmanagerPolls, indexed.observeFailures) };
   const { plan } = journal;
   const episodes = buildEpisodes(journal);
   const blind = blindIntervals(journal);
@@ -38,6 +41,12 @@ export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
       receivers: journal.detectionInputs?.receivers ?? null,
     },
   };
+    peers: {
+      peers: clusterPeers(plan.monitoring.alertmanager),
+      polls: indexed.alertmanagerPolls,
+      failures: indexed.observeFailures,
+      recoveries: indexed.observeRecoveries,
+    },
   const faults = plan.faults.map((fault) => analyzeFault(fault, journal, context));
   const spans: FaultSpan[] = faults.map((fault) => ({ name: fault.name, from: fault.injectedAt, to: fault.revertedAt ?? fault.deadline }));
   const window = windowSpan(journal);
@@ -57,7 +66,7 @@ export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
     monitoring: {
       reconciled: journal.reconciled.length > 0,
       prometheusPolls: journal.prometheusPolls.length,
-      alertmanagerPolls: journal.alertmanagerPolls.length,
+      alertmanagerPolls: indexed.alertmanagerPolls.length,
       webhooks: journal.webhooks.length,
       observeFailures: {
         prometheus: journal.observeFailures.filter((failure) => failure.source === 'prometheus').length,

@@ -12,6 +12,7 @@
 
 import { queryShape } from '../alerting/query-shape.ts';
 import type { Expectation } from '../plan/types.ts';
+import { clusterPeers } from './alertmanager-peers.ts';
 import type { JournalIndex } from './journal-index.ts';
 import type { BlindCause, BlindInterval } from './model.ts';
 import { type EpochMs, fromUnixSeconds, median, parseInstant, secondsBetween } from './time.ts';
@@ -120,6 +121,12 @@ function unreachable(journal: JournalIndex, source: 'prometheus' | 'alertmanager
     const polls = recovery ? `, ${recovery.failedPolls} failed poll${recovery.failedPolls === 1 ? '' : 's'}` : ', never answered again';
     let affectsVerdicts = true;
     let detail = `${name} did not answer gameday: ${failure.error}${polls}`;
+    // One peer of a cluster down is no blindness while another answers: the merged view goes on.
+    if (failure.peer !== undefined) {
+      detail = `${name} peer ${failure.peer} did not answer gameday: ${failure.error}${polls}`;
+      affectsVerdicts = otherPeersDown(journal, failure.peer, from, to ?? Infinity);
+      if (!affectsVerdicts) detail += '; the other peers answered';
+    }
     // Only gameday's view was lost if Prometheus's record covers the interval and shows rules evaluated.
     if (source === 'prometheus' && evaluation !== null && evaluation.from <= from && (to ?? Infinity) <= evaluation.to) {
       affectsVerdicts = false;
@@ -127,6 +134,21 @@ function unreachable(journal: JournalIndex, source: 'prometheus' | 'alertmanager
     }
     return { cause, from, to, alert: null, detail, affectsVerdicts };
   });
+}
+
+/** Whether every other peer of the plan's cluster was also down at some point of [from, to]. */
+function otherPeersDown(journal: JournalIndex, peer: string, from: EpochMs, to: EpochMs): boolean {
+  const others = clusterPeers(journal.plan.monitoring.alertmanager).filter((other) => other !== peer);
+  return others.every((other) =>
+    journal.observeFailures.some((failure) => {
+      if (failure.source !== 'alertmanager' || failure.peer !== other) return false;
+      const failedAt = parseInstant(failure.at);
+      const start = failure.lastSuccessAt ? parseInstant(failure.lastSuccessAt) : failedAt;
+      const recovery = journal.observeRecoveries.find((event) => event.peer === other && parseInstant(event.at) >= failedAt);
+      const end = recovery ? parseInstant(recovery.at) : Infinity;
+      return start < to && end > from;
+    }),
+  );
 }
 
 /**

@@ -68,6 +68,8 @@ export function deliveryOf(facts: DeliveryFacts): Delivery {
     facts.blindIntervals.filter(
       (interval) =>
         (interval.cause === 'alertmanager-unreachable' || interval.cause === 'watchdog-missing') &&
+        // One peer of a cluster down while another answered hid nothing.
+        interval.affectsVerdicts &&
         interval.from <= to &&
         (interval.to ?? Infinity) >= firingAt,
     );

@@ -8,6 +8,7 @@ import type { Expectation } from '../plan/types.ts';
 import type { AlertmanagerAlertsPolled, DetectionInput, WebhookReceived } from '../journal/events.ts';
 import { blindnessFor } from './blind.ts';
 import type { AlertmanagerRecord } from './alertmanager-account.ts';
+import { type PeerRecord, withPeers } from './alertmanager-peers.ts';
 import { deliveryOf } from './delivery.ts';
 import { SAME_INSTANT_MS } from './episodes.ts';
 import { alertnameOf, formatSelector, matchesExpectation, sameAlert } from '../alerting/labels.ts';
@@ -41,6 +42,8 @@ export interface JudgeContext {
   listening: boolean;
   /** Alertmanager's own account: alert status per poll, silences, notification counters, inhibit rules. */
   alertmanager?: AlertmanagerRecord;
+  /** Each peer's polls and failures when the plan names an Alertmanager cluster. */
+  peers?: PeerRecord;
   endOfRecord: EpochMs;
 }
 
@@ -137,18 +140,24 @@ export function judgeExpectation(
     preExisting: preExisting.map(toPreExisting),
     inconclusive,
     recovery,
-    delivery: deliveryOf({
-      firingAt: firingAt !== null && firingAt <= window.deadline ? firingAt : null,
-      notifiedAt: notification,
-      episode: detecting ?? null,
-      input: rule.input,
-      listening: context.listening,
-      blindIntervals: context.blindIntervals,
-      endOfRecord: context.endOfRecord,
-      ...(context.alertmanager ? { alertmanager: context.alertmanager } : {}),
-      pollIntervalSeconds: context.pollIntervalSeconds,
-      webhookCount: webhooks.length,
-    }),
+    delivery: withPeers(
+      deliveryOf({
+        firingAt: firingAt !== null && firingAt <= window.deadline ? firingAt : null,
+        notifiedAt: notification,
+        episode: detecting ?? null,
+        input: rule.input,
+        listening: context.listening,
+        blindIntervals: context.blindIntervals,
+        endOfRecord: context.endOfRecord,
+        ...(context.alertmanager ? { alertmanager: context.alertmanager } : {}),
+        pollIntervalSeconds: context.pollIntervalSeconds,
+        webhookCount: webhooks.length,
+      }),
+      context.peers,
+      detecting?.labels ?? null,
+      firingAt,
+      context.endOfRecord,
+    ),
     timing: latencyBreakdown(rule.input, figures),
     notes,
   };

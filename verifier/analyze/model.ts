@@ -3,6 +3,7 @@
 // to the journal events it came from, and `sources` says which ones.
 
 import type { ClockEstimate } from './clock.ts';
+import type { PeerSighting } from './alertmanager-peers.ts';
 import type { Labels } from '../alerting/labels.ts';
 import type { EpochMs } from './time.ts';
 
@@ -227,6 +228,8 @@ export interface Delivery {
 }
 
 /** An alert that inhibited an expected one. Times in these Alertmanager facts are ISO strings, as Alertmanager gave them. */
+  /** With an Alertmanager cluster: which peers had the firing, when, and which did not answer. */
+  peers?: PeerSighting[];
 export interface InhibitingAlert {
   fingerprint: string;
   /** Null when no poll showed the alert with this fingerprint. */

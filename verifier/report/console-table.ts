@@ -2,7 +2,7 @@
 // plain text (no colour, no emoji) so it reads the same in a terminal, a CI log or a pasted chat.
 
 import type { Verdict } from '../analyze/index.ts';
-import { alignColumns, deliveryWords, formatSeconds, formatSelector, verdictWords } from './format.ts';
+import { alignColumns, deliveryWords, formatSeconds, formatSelector, peerWords, verdictWords } from './format.ts';
 import type { ReportJson } from './report-json.ts';
 
 /** Upper case for what fails the run: the eye finds it without colour. */
@@ -84,6 +84,7 @@ export function toConsoleTable(report: ReportJson): string {
       if (expectation.recovery === 'never-resolved') extras.push(`${where}: never resolved after the revert`);
       const delivery = deliveryLine(expectation.delivery);
       if (delivery !== null) extras.push(`${where}: ${delivery}`);
+      if (expectation.delivery.peers !== undefined) extras.push(`${where}: ${peerWords(expectation.delivery.peers)}`);
     }
   }
   const blind = report.blindIntervals.filter((interval) => interval.affectsVerdicts);

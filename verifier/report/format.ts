@@ -4,6 +4,27 @@ import type { DeliveryStatus, Verdict } from '../analyze/index.ts';
 
 export const NONE = '—';
 
+/** One Alertmanager peer's sighting of a firing, as report.json carries it. */
+interface PeerFacts {
+  peer: string;
+  afterFiringSeconds: number | null;
+  unreachable: string | null;
+}
+
+/** Which peers of an Alertmanager cluster had the alert, in one sentence; the alert counts as in Alertmanager when any had it. */
+export function peerWords(peers: readonly PeerFacts[]): string {
+  const had = peers.filter((peer) => peer.afterFiringSeconds !== null);
+  const never = peers.filter((peer) => peer.afterFiringSeconds === null);
+  const down = (peer: PeerFacts) => (peer.unreachable === null ? '' : ` (it ${peer.unreachable})`);
+  const parts = [
+    had.length === 0
+      ? 'no Alertmanager peer had it'
+      : `Alertmanager peers that had it: ${had.map((peer) => `${peer.peer} ${formatSeconds(peer.afterFiringSeconds)} after firing${down(peer)}`).join(', ')}`,
+    ...(never.length === 0 ? [] : [`never on ${never.map((peer) => `${peer.peer}${down(peer)}`).join(', ')}`]),
+  ];
+  return parts.join('; ');
+}
+
 /** Seconds as people read them: the 3 decimals the analysis keeps, trailing zeros dropped (30 s, 12.4 s, 15.218 s). */
 export function formatSeconds(seconds: number | null): string {
   if (seconds === null) return NONE;

@@ -3,7 +3,7 @@
 // every figure, and the monitoring's own health (blind intervals, the clock offset). From
 // report.json only, like the rest of the page.
 
-import { deliveryWords, formatClock, formatSeconds, formatSelector, NONE } from './format.ts';
+import { deliveryWords, formatClock, formatSeconds, formatSelector, NONE, peerWords } from './format.ts';
 import type { ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
 import { docsHref, type LinkBase, linkDocs } from './runbook-link.ts';
 
@@ -47,6 +47,10 @@ export function recoveryAndDeliverySection(report: ReportJson, links: LinkBase):
   const explanations = all
     .filter(({ expectation: e }) => !['on-time', 'not-fired'].includes(e.delivery.status))
     .map(({ fault, expectation: e }) => `- ${fault.name} / ${e.alert}: ${linkDocs(e.delivery.explanation, links)}`);
+  // An Alertmanager cluster: the alert was in Alertmanager when any peer had it; say which did.
+  const peers = all.flatMap(({ fault, expectation: e }) =>
+    e.delivery.peers === undefined ? [] : [`- ${fault.name} / ${e.alert}: ${peerWords(e.delivery.peers)}.`],
+  );
   return [
     '## Recovery and delivery',
     '',
@@ -65,6 +69,9 @@ export function recoveryAndDeliverySection(report: ReportJson, links: LinkBase):
           'status, silences and notification counters, polled during the run); the route and the rule were not at fault.'
         : ''),
     ...(explanations.length > 0 ? ['', ...explanations] : []),
+    ...(peers.length > 0
+      ? ['', '**Alertmanager peers** (an alert counts as in Alertmanager as soon as any peer has it):', '', ...peers]
+      : []),
   ].join('\n');
 }
 
