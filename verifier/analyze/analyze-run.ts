@@ -9,7 +9,8 @@ import { estimateClock, toGamedayClock } from './clock.ts';
 import { clusterPeers, mergePeerPolls } from './alertmanager-peers.ts';
 import { buildEpisodes } from './episodes.ts';
 import { type DetectionWindow, type JudgeContext, judgeExpectation, notInjectedExpectation, type RuleFacts } from './expectations.ts';
-import { faultImpact, traceTotals } from './impact.ts';
+import { faultImpact, type LatencyContext, traceTotals } from './impact.ts';
+import { baselineLatency, DEFAULT_LATENCY_FACTOR } from './latency.ts';
 import { type FaultEvents, indexJournal, type JournalIndex, windowSpan } from './journal-index.ts';
 import { includesLabels } from '../alerting/labels.ts';
 import type { FaultAnalysis, RunAnalysis, RunInfo } from './model.ts';
@@ -40,14 +41,15 @@ export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
       inhibitRules: journal.detectionInputs?.inhibitRules ?? null,
       receivers: journal.detectionInputs?.receivers ?? null,
     },
-  };
     peers: {
       peers: clusterPeers(plan.monitoring.alertmanager),
       polls: indexed.alertmanagerPolls,
       failures: indexed.observeFailures,
       recoveries: indexed.observeRecoveries,
     },
-  const faults = plan.faults.map((fault) => analyzeFault(fault, journal, context));
+  };
+  const latency = latencyContext(journal);
+  const faults = plan.faults.map((fault) => analyzeFault(fault, journal, context, latency));
   const spans: FaultSpan[] = faults.map((fault) => ({ name: fault.name, from: fault.injectedAt, to: fault.revertedAt ?? fault.deadline }));
   const window = windowSpan(journal);
 
@@ -93,7 +95,19 @@ function runInfo(journal: JournalIndex): RunInfo {
   };
 }
 
-function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeContext): FaultAnalysis {
+/** The latency baselines: the trace before the first injection, overall and per journey. */
+function latencyContext(journal: JournalIndex): LatencyContext {
+  const injections = [...journal.faults.values()].flatMap((fault) => (fault.injected ? [parseInstant(fault.injected.at)] : []));
+  const firstFault = injections.length === 0 ? null : Math.min(...injections);
+  return {
+    // Journals from before the plan had `impact` carry no factor: the default then.
+    factor: journal.plan.impact?.latencyFactor ?? DEFAULT_LATENCY_FACTOR,
+    baseline: baselineLatency(journal.traceLatencies, firstFault),
+    journeyBaselines: new Map([...journal.traceJourneys].map(([name, record]) => [name, baselineLatency(record.latencies, firstFault)])),
+  };
+}
+
+function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeContext, latency: LatencyContext): FaultAnalysis {
   const { episodes } = context;
   const recorded: FaultEvents = journal.faults.get(fault.name) ?? {};
   const base = {
@@ -146,7 +160,13 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
     measuredFromBurst: origin.burst,
     deadline,
     expectations: fault.expect.map((expectation) => judgeExpectation(expectation, window, context, ruleFacts(journal, expectation))),
-    impact: faultImpact(journal.traceSamples, { from: injectedAt, to: impactEnd(fault, revertedAt, deadline, journal) }, revertedAt),
+    impact: faultImpact(
+      { samples: journal.traceSamples, latencies: journal.traceLatencies },
+      journal.traceJourneys,
+      { from: injectedAt, to: impactEnd(fault, revertedAt, deadline, journal) },
+      revertedAt,
+      latency,
+    ),
     notes,
   };
 }

@@ -63,6 +63,10 @@ export interface JournalIndex {
   traceSeries: TraceSeries[];
   /** Every trace request, [unix ms, 1 ok | 0 failed], sorted by time. */
   traceSamples: Array<readonly [EpochMs, 0 | 1]>;
+  /** Every timed trace iteration, [unix ms, duration ms], sorted by time; empty in older journals. */
+  traceLatencies: Array<readonly [EpochMs, number]>;
+  /** The same, per named journey (events with a `journey`), in order of first appearance. */
+  traceJourneys: Map<string, { samples: Array<readonly [EpochMs, 0 | 1]>; latencies: Array<readonly [EpochMs, number]> }>;
 }
 
 export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
@@ -94,6 +98,8 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
     detectionInputs: null,
     traceSeries: [],
     traceSamples: [],
+    traceLatencies: [],
+    traceJourneys: new Map(),
   };
 
   for (const event of events) {
@@ -166,9 +172,20 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
       case 'trace.series':
         index.traceSeries.push(event);
         break;
-      case 'trace.samples':
-        for (const sample of event.samples) index.traceSamples.push(sample);
+      case 'trace.samples': {
+        // Loops, not push(...): a long run's samples would overflow the argument list.
+        const journey = event.journey === undefined ? null : (index.traceJourneys.get(event.journey) ?? { samples: [], latencies: [] });
+        for (const sample of event.samples) {
+          index.traceSamples.push(sample);
+          journey?.samples.push(sample);
+        }
+        for (const latency of event.latencies ?? []) {
+          index.traceLatencies.push(latency);
+          journey?.latencies.push(latency);
+        }
+        if (journey !== null && event.journey !== undefined) index.traceJourneys.set(event.journey, journey);
         break;
+      }
       default:
         // run.started, clock.sampled (read before indexing), and kinds added after this was written.
         break;
@@ -185,6 +202,11 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
   index.observeRecoveries.sort(byTime);
   index.rulesHealth.sort(byTime);
   index.traceSamples.sort((a, b) => a[0] - b[0]);
+  index.traceLatencies.sort((a, b) => a[0] - b[0]);
+  for (const journey of index.traceJourneys.values()) {
+    journey.samples.sort((a, b) => a[0] - b[0]);
+    journey.latencies.sort((a, b) => a[0] - b[0]);
+  }
   for (const record of index.reconciled) {
     for (const series of [...record.alerts, ...record.forState]) {
       for (const [seconds] of series.samples) {

@@ -6,6 +6,9 @@ import type { ClockEstimate } from './clock.ts';
 import type { PeerSighting } from './alertmanager-peers.ts';
 import type { Labels } from '../alerting/labels.ts';
 import type { EpochMs } from './time.ts';
+import type { FaultImpact } from './impact-model.ts';
+
+export type { FaultImpact, ImpactKind, JourneyImpact, LatencyFigures, LatencyImpact, TraceImpact } from './impact-model.ts';
 
 /**
  * The outcome of one expectation. A `Record<Verdict, …>` wherever verdicts are counted or shown,
@@ -225,11 +228,11 @@ export interface Delivery {
   receivers?: string[];
   /** Failed notifications of the receiver's integrations while the notification was due. */
   receiverFailures?: ReceiverFailure[];
+  /** With an Alertmanager cluster: which peers had the firing, when, and which did not answer. */
+  peers?: PeerSighting[];
 }
 
 /** An alert that inhibited an expected one. Times in these Alertmanager facts are ISO strings, as Alertmanager gave them. */
-  /** With an Alertmanager cluster: which peers had the firing, when, and which did not answer. */
-  peers?: PeerSighting[];
 export interface InhibitingAlert {
   fingerprint: string;
   /** Null when no poll showed the alert with this fingerprint. */
@@ -297,21 +300,6 @@ export interface PreExistingEpisode {
   startedAt: EpochMs;
   firingAt: EpochMs | null;
   endedBy: EpochMs | null;
-}
-
-/** What the trace (1 req/s for the whole window) saw between injection and revert + grace. */
-export interface FaultImpact {
-  from: EpochMs;
-  to: EpochMs;
-  totalRequests: number;
-  failedRequests: number;
-  impactStartedAt: EpochMs | null;
-  /** The first success after the last failure in the span. */
-  restoredAt: EpochMs | null;
-  /** From the first failure to restoration (or to the last trace sample, if never restored). */
-  impactSeconds: number | null;
-  /** restoredAt − revertedAt, never negative; null if never restored or never reverted. */
-  timeToRestoreSeconds: number | null;
 }
 
 export interface TraceTotals {

@@ -423,6 +423,8 @@ export interface TraceSamples extends Base {
   samples: Array<[number, 0 | 1]>;
   /** How long iterations took: [unix milliseconds of the iteration, as in `samples`; milliseconds]. */
   latencies?: Array<[number, number]>;
+  /** The named journey these iterations ran (`trace.journeys`); absent for an unnamed trace. */
+  journey?: string;
 }
 
 export interface WindowEnded extends Base {

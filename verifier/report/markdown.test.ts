@@ -63,14 +63,14 @@ describe('toMarkdown', () => {
 
       ## Impact and time to restore
 
-      The trace sends one request a second for the whole window. Per fault, from injection to revert + grace:
+      The trace sends requests for the whole window. Per fault, from injection to revert + grace: failed requests, and latency against the p95 before the first fault. A fault whose p95 exceeds the baseline p95 × the factor (\`impact.latencyFactor\`) counts as impact while requests stay that slow.
 
-      | fault | requests | failed | first failure | impact | restored | restored after revert |
-      | --- | ---: | ---: | --- | ---: | --- | ---: |
-      | kill-primary | 180 | 121 | 02:01:02Z | 121 s | 02:03:03Z | 3.15 s |
-      | cut-replica | 119 | 0 | — | 0 s | — | — |
-      | break-cache | 90 | 0 | — | 0 s | — | — |
-      | pool-typo | 160 | 16 | 02:08:01Z | 16 s | 02:08:17Z | 0 s |
+      | fault | requests | failed | first failure | latency p50 / p95 / max | baseline p95 ×factor | impact | restored | restored after revert |
+      | --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |
+      | kill-primary | 180 | 121 | 02:01:02Z | — | — | 121 s (failures) | 02:03:03Z | 3.15 s |
+      | cut-replica | 119 | 0 | — | — | — | 0 s | — | — |
+      | break-cache | 90 | 0 | — | — | — | 0 s | — | — |
+      | pool-typo | 160 | 16 | 02:08:01Z | — | — | 16 s (failures) | 02:08:17Z | 0 s |
 
       Whole window: 600 requests, 137 failed, 77.2 % success.
 
@@ -206,11 +206,11 @@ describe('toMarkdown', () => {
 
       ## Impact and time to restore
 
-      The trace sends one request a second for the whole window. Per fault, from injection to revert + grace:
+      The trace sends requests for the whole window. Per fault, from injection to revert + grace: failed requests, and latency against the p95 before the first fault. A fault whose p95 exceeds the baseline p95 × the factor (\`impact.latencyFactor\`) counts as impact while requests stay that slow.
 
-      | fault | requests | failed | first failure | impact | restored | restored after revert |
-      | --- | ---: | ---: | --- | ---: | --- | ---: |
-      | kill-primary | 0 | 0 | — | — | — | — |
+      | fault | requests | failed | first failure | latency p50 / p95 / max | baseline p95 ×factor | impact | restored | restored after revert |
+      | --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |
+      | kill-primary | 0 | 0 | — | — | — | — | — | — |
 
       Whole window: 0 requests, 0 failed, — success.
 

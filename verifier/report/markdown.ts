@@ -6,6 +6,7 @@ import { UNEXPECTED_ATTRIBUTION } from '../analyze/unexpected.ts';
 import type { Verdict } from '../analyze/index.ts';
 import { formatClock, formatMilliseconds, formatPercent, formatRate, formatSeconds, formatSelector, NONE, verdictWords } from './format.ts';
 import type { ReportBurst, ReportExpectation, ReportFault, ReportJson } from './report-json.ts';
+import { impactSection } from './markdown-impact.ts';
 import { monitoringHealthSection, recoveryAndDeliverySection, timingSection } from './markdown-verification.ts';
 import { type LinkBase, runbookHref } from './runbook-link.ts';
 
@@ -113,66 +114,6 @@ function figureSourcesWorthSaying(expectation: ReportExpectation): string[] {
   return [`firing time from ${firing}: Prometheus's record did not hold this episode`];
 }
 
-function impactSection(report: ReportJson): string {
-  const rows = report.faults
-    .filter((fault) => fault.impact !== null)
-    .map((fault) => {
-      const impact = fault.impact;
-      if (impact === null) return [];
-      return [
-        fault.name,
-        String(impact.totalRequests),
-        String(impact.failedRequests),
-        formatClock(impact.impactStartedAt),
-        formatSeconds(impact.impactSeconds),
-        formatClock(impact.restoredAt),
-        formatSeconds(impact.timeToRestoreSeconds),
-      ];
-    });
-  const { trace } = report;
-  const whole =
-    `Whole window: ${trace.totalRequests} requests, ${trace.failedRequests} failed, ` + `${formatPercent(trace.successRatio)} success.`;
-  const heading = '## Impact and time to restore';
-  if (rows.length === 0) return [heading, '', whole].join('\n');
-  return [
-    heading,
-    '',
-    'The trace sends one request a second for the whole window. Per fault, from injection to revert + grace:',
-    '',
-    table(
-      ['fault', 'requests', 'failed', 'first failure', 'impact', 'restored', 'restored after revert'],
-      ['l', 'r', 'r', 'l', 'r', 'l', 'r'],
-      rows,
-    ),
-    '',
-    whole,
-    '',
-    impactSummary(report.faults),
-  ].join('\n');
-}
-
-/** One sentence on what users felt in total and the slowest recovery. */
-function impactSummary(faults: readonly ReportFault[]): string {
-  const requests = faults.reduce((sum, fault) => sum + (fault.impact?.totalRequests ?? 0), 0);
-  if (requests === 0) return 'The trace recorded no request during the faults: their impact is unknown.';
-  const felt = faults.filter((fault) => (fault.impact?.failedRequests ?? 0) > 0);
-  if (felt.length === 0) return 'Users saw no failed request during any fault.';
-  const impactSeconds = felt.reduce((sum, fault) => sum + (fault.impact?.impactSeconds ?? 0), 0);
-  const slowest = felt
-    .filter((fault) => fault.impact?.timeToRestoreSeconds != null)
-    .sort((a, b) => (b.impact?.timeToRestoreSeconds ?? 0) - (a.impact?.timeToRestoreSeconds ?? 0))[0];
-  const neverRestored = felt.filter((fault) => fault.impact?.restoredAt === null).map((fault) => fault.name);
-  const parts = [`Users saw failures during ${felt.length} of ${faults.length} faults, ${formatSeconds(round3(impactSeconds))} in all`];
-  if (slowest?.impact)
-    parts.push(`the slowest restore took ${formatSeconds(slowest.impact.timeToRestoreSeconds)} after the revert (${slowest.name})`);
-  if (neverRestored.length > 0) parts.push(`never restored within the run: ${neverRestored.join(', ')}`);
-  return `${parts.join('; ')}.`;
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
-
 interface TimelineEntry {
   at: string;
   text: string;
@@ -190,7 +131,10 @@ function timelineSection(report: ReportJson): string {
   add(report.run.windowStartedAt, 'window started');
   for (const fault of report.faults) {
     add(fault.injectedAt, `**${fault.name}** injected`);
-    add(fault.impact?.impactStartedAt ?? null, `${fault.name}: first failed trace request`);
+    add(
+      fault.impact?.impactStartedAt ?? null,
+      `${fault.name}: first ${fault.impact?.kind === 'latency' ? 'slow' : 'failed'} trace request`,
+    );
     for (const e of fault.expectations) {
       const selector = code(formatSelector(e.alert, e.labels));
       add(e.pendingAt, `${selector} pending (+${formatSeconds(e.pendingAfterSeconds)})`);
@@ -202,7 +146,7 @@ function timelineSection(report: ReportJson): string {
       add(e.resolvedAt, `${selector} resolved${resolvedWhen(e.resolvedAfterRevertSeconds)}`);
     }
     add(fault.revertedAt, `**${fault.name}** reverted`);
-    add(fault.impact?.restoredAt ?? null, `${fault.name}: trace succeeding again`);
+    add(fault.impact?.restoredAt ?? null, `${fault.name}: trace ${fault.impact?.kind === 'latency' ? 'fast' : 'succeeding'} again`);
   }
   for (const burst of report.bursts) {
     add(burst.startedAt, `burst ${burst.name} started (${formatRate(burst.requestedRate)})`);

@@ -11,12 +11,15 @@ import type {
   ExpectationAnalysis,
   FaultAnalysis,
   FaultImpact,
+  ImpactKind,
   InjectionStatus,
   LatencyBreakdown,
+  LatencyImpact,
   MonitoringEvidence,
   RecoveryStatus,
   RunAnalysis,
   RunStatus,
+  TraceImpact,
   TraceTotals,
   Verdict,
 } from '../analyze/index.ts';
@@ -133,15 +136,31 @@ export interface ReportExpectation {
   notes: string[];
 }
 
-export interface ReportImpact {
+export interface ReportImpact extends ReportTraceImpact {
   from: IsoTime;
   to: IsoTime;
+  /** Per named journey; empty for an unnamed trace. */
+  journeys?: Array<ReportTraceImpact & { journey: string }>;
+}
+
+export interface ReportTraceImpact {
   totalRequests: number;
   failedRequests: number;
+  // firstFailureAt, kind, latency and journeys are absent in report.json files written before
+  // latency counted as impact (read by `gameday compare` from CI artifacts).
+  firstFailureAt?: IsoTime | null;
+  /** The first failed request, or the first slow one when the fault counts as slow. */
   impactStartedAt: IsoTime | null;
   restoredAt: IsoTime | null;
   impactSeconds: number | null;
   timeToRestoreSeconds: number | null;
+  kind?: ImpactKind;
+  latency?: ReportLatencyImpact | null;
+}
+
+export interface ReportLatencyImpact extends Omit<LatencyImpact, 'slowStartedAt' | 'slowEndedAt'> {
+  slowStartedAt: IsoTime | null;
+  slowEndedAt: IsoTime | null;
 }
 
 export interface ReportBurst {
@@ -312,11 +331,34 @@ function toReportExpectation(expectation: ExpectationAnalysis): ReportExpectatio
 
 function toReportImpact(impact: FaultImpact): ReportImpact {
   return {
-    ...impact,
+    ...toReportTraceImpact(impact),
     from: iso(impact.from),
     to: iso(impact.to),
+    journeys: impact.journeys.map((journey) => ({ journey: journey.journey, ...toReportTraceImpact(journey) })),
+  };
+}
+
+function toReportTraceImpact(impact: TraceImpact): ReportTraceImpact {
+  const { latency } = impact;
+  return {
+    totalRequests: impact.totalRequests,
+    failedRequests: impact.failedRequests,
+    firstFailureAt: isoOrNull(impact.firstFailureAt),
     impactStartedAt: isoOrNull(impact.impactStartedAt),
     restoredAt: isoOrNull(impact.restoredAt),
+    impactSeconds: impact.impactSeconds,
+    timeToRestoreSeconds: impact.timeToRestoreSeconds,
+    kind: impact.kind,
+    latency:
+      latency === null
+        ? null
+        : {
+            ...latency,
+            baseline: latency.baseline && { ...latency.baseline },
+            during: latency.during && { ...latency.during },
+            slowStartedAt: isoOrNull(latency.slowStartedAt),
+            slowEndedAt: isoOrNull(latency.slowEndedAt),
+          },
   };
 }
 

@@ -2,9 +2,10 @@
 // expectation, coverage (the share of faults detected in time) and time to restore, run by run.
 // Pure; `gameday compare` prints it with formatTrend and report.html draws it.
 
-import type { Verdict } from '../analyze/index.ts';
+import type { ImpactKind, Verdict } from '../analyze/index.ts';
 import { UsageError } from '../errors.ts';
-import { alignColumns, formatSeconds, formatSelector, NONE } from './format.ts';
+import { alignColumns, formatMilliseconds, formatSeconds, formatSelector, NONE } from './format.ts';
+import { impactKindWords } from './impact-words.ts';
 import type { ReportJson } from './report-json.ts';
 
 export interface RunTrend {
@@ -65,6 +66,15 @@ export interface TrendFault {
   fault: string;
   /** One per run: seconds from the revert until the trace succeeded again; null if not measured, undefined if absent. */
   timeToRestoreSeconds: Array<number | null | undefined>;
+  /** One per run: how long users saw failures or slowness, and the p95 during the fault; undefined if absent. */
+  impact: Array<TrendImpact | null | undefined>;
+}
+
+export interface TrendImpact {
+  impactSeconds: number | null;
+  /** Null in report.json files from before latency counted as impact. */
+  kind: ImpactKind | null;
+  p95Ms: number | null;
 }
 
 /** Throws UsageError when there is nothing to compare or the runs come from different plans. */
@@ -91,10 +101,15 @@ export function compareRuns(reports: readonly ReportJson[]): RunTrend {
     for (const fault of report.faults) {
       let faultRow = faults.get(fault.name);
       if (!faultRow) {
-        faultRow = { fault: fault.name, timeToRestoreSeconds: ordered.map(() => undefined) };
+        faultRow = { fault: fault.name, timeToRestoreSeconds: ordered.map(() => undefined), impact: ordered.map(() => undefined) };
         faults.set(fault.name, faultRow);
       }
       faultRow.timeToRestoreSeconds[index] = fault.impact?.timeToRestoreSeconds ?? null;
+      faultRow.impact[index] = fault.impact && {
+        impactSeconds: fault.impact.impactSeconds,
+        kind: fault.impact.kind ?? null,
+        p95Ms: fault.impact.latency?.during?.p95Ms ?? null,
+      };
       for (const expectation of fault.expectations) {
         const key = `${fault.name} / ${formatSelector(expectation.alert, expectation.labels)}`;
         let row = expectations.get(key);
@@ -241,7 +256,22 @@ export function formatTrend(trend: RunTrend): string {
       new Set(labels.map((_, i) => i + 1)),
     ),
   );
+  lines.push('', 'user impact: seconds of failed or slow trace requests (p95 latency during the fault)', '');
+  lines.push(
+    ...alignColumns(
+      [['FAULT', ...labels], ...trend.faults.map((row) => [row.fault, ...row.impact.map(trendImpactText)])],
+      new Set(labels.map((_, i) => i + 1)),
+    ),
+  );
   return `${lines.join('\n')}\n`;
+}
+
+/** `12 s slow (p95 128.8 ms)`, `0 s (p95 3 ms)`, or — when the run did not have the fault. */
+export function trendImpactText(cell: TrendImpact | null | undefined): string {
+  if (cell == null) return NONE;
+  const kind = cell.kind === null || cell.kind === 'none' ? '' : ` ${impactKindWords[cell.kind]}`;
+  const p95 = cell.p95Ms === null ? '' : ` (p95 ${formatMilliseconds(cell.p95Ms)})`;
+  return `${formatSeconds(cell.impactSeconds)}${kind}${p95}`;
 }
 
 export function latestCell(row: TrendExpectation): TrendCell | null {

@@ -305,11 +305,12 @@ export class JournalBuilder {
     });
   }
 
-  /** One trace request a second from `from` to `to` (inclusive); `failing(s)` marks failures. */
-  trace(from: number, to: number, failing: (seconds: number) => boolean = () => false): this {
+  /** One trace request a second from `from` to `to` (inclusive); `failing(s)` marks failures, `ms(s)` times them. */
+  trace(from: number, to: number, failing: (seconds: number) => boolean = () => false, ms?: (seconds: number) => number): this {
     const samples: Array<[number, 0 | 1]> = [];
     for (let s = from; s <= to; s++) samples.push([T0 + s * 1000 + 250, failing(s) ? 0 : 1]);
-    return this.push({ kind: 'trace.samples', at: at(to + 1), samples });
+    const latencies = ms && samples.map(([time]): [number, number] => [time, ms((time - T0 - 250) / 1000)]);
+    return this.push({ kind: 'trace.samples', at: at(to + 1), samples, ...(latencies && { latencies }) });
   }
 
   observeFailed(seconds: number, source: 'prometheus' | 'alertmanager' | 'webhook', error = 'ECONNREFUSED', lastSuccess?: number): this {

@@ -1,8 +1,9 @@
 // The per-fault tables of report.html: detection (per expected alert, its figures, verdict and
 // runbook) and what users saw (per fault, the trace's failures and the time to restore).
 
-import { deliveryWords as statusWords, formatClock, formatSeconds, formatSelector, NONE } from '../format.ts';
-import type { ReportExpectation, ReportFault, ReportJson } from '../report-json.ts';
+import { deliveryWords as statusWords, formatSeconds, formatSelector, NONE } from '../format.ts';
+import { IMPACT_COLUMNS, impactCells, impactRows } from '../impact-words.ts';
+import type { ReportExpectation, ReportJson } from '../report-json.ts';
 import { docsHref, type LinkBase, runbookHref } from '../runbook-link.ts';
 import { table } from './table.ts';
 import { markup, type SafeHtml } from './template.ts';
@@ -51,20 +52,20 @@ ${table({ className: 'detection', columns, rows })}
 }
 
 export function impactSection(report: ReportJson): SafeHtml {
-  const rows = report.faults
-    .filter((fault): fault is ReportFault & { impact: NonNullable<ReportFault['impact']> } => fault.impact !== null)
-    .map(
-      ({ name, impact }) => markup`<tr data-fault="${name}">
-<td>${name}</td><td class="num">${impact.totalRequests}</td><td class="num">${impact.failedRequests}</td>
-<td>${formatClock(impact.impactStartedAt)}</td><td class="num">${formatSeconds(impact.impactSeconds)}</td>
-<td>${formatClock(impact.restoredAt)}</td><td class="num">${formatSeconds(impact.timeToRestoreSeconds)}</td>
-</tr>`,
+  const rows = impactRows(report.faults).map(({ fault, journey, impact }) => {
+    const cells = impactCells(impact).map((text, index) =>
+      index === 2 || index === 6 ? markup`<td>${text}</td>` : markup`<td class="num">${text}</td>`,
     );
-  const columns = ['fault', 'requests', 'failed', 'first failure', 'impact', 'restored', 'time to restore'];
+    return markup`<tr data-fault="${fault}"${journey === null ? '' : markup` data-journey="${journey}"`} data-impact="${impact.kind ?? 'none'}">
+<td>${journey === null ? fault : markup`${fault}<br><small>journey ${journey}</small>`}</td>${cells}
+</tr>`;
+  });
+  const columns = ['fault', ...IMPACT_COLUMNS];
   return markup`<section id="impact">
 <h2>What users saw</h2>
-<p>The trace sends one request a second for the whole window. Per fault, from injection to revert + grace;
-<b>time to restore</b> runs from the revert to the first success after the last failure.</p>
+<p>The trace sends requests for the whole window. Per fault, from injection to revert + grace: failed requests, and latency
+against the p95 before the first fault; a fault whose p95 exceeds that baseline × the factor counts as impact (<b>slow</b>)
+while requests stay that slow. <b>Restored after revert</b> runs from the revert to the end of failures and slowness.</p>
 ${rows.length === 0 ? '' : table({ className: 'impact', columns, rows })}
 </section>`;
 }

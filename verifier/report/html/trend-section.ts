@@ -2,7 +2,7 @@
 // firing latency across runs with a sparkline, and per fault its time to restore.
 
 import { formatSeconds, NONE } from '../format.ts';
-import { formatChange, formatCoverage, latestCell, type RunTrend, trendCellText } from '../trend.ts';
+import { formatChange, formatCoverage, latestCell, type RunTrend, trendCellText, trendImpactText } from '../trend.ts';
 import { table } from './table.ts';
 import { markup, type SafeHtml } from './template.ts';
 import { verdictColor } from './verdict.ts';
@@ -31,6 +31,9 @@ export function trendSection(trend: RunTrend, currentRun: string): SafeHtml {
     (row) =>
       markup`<tr><td>${row.fault}</td>${row.timeToRestoreSeconds.map((s) => markup`<td class="num">${s === undefined ? NONE : formatSeconds(s)}</td>`)}</tr>`,
   );
+  const impactRows = trend.faults.map(
+    (row) => markup`<tr><td>${row.fault}</td>${row.impact.map((cell) => markup`<td class="num">${trendImpactText(cell)}</td>`)}</tr>`,
+  );
   const runColumns = ['', 'run', 'started', 'status', 'detected in time', 'coverage (faults)', 'mean detection', 'worst restore'];
   return markup`<section id="trend">
 <h2>Trend across game days of plan ${trend.plan}</h2>
@@ -39,6 +42,8 @@ ${table({ className: 'trend-runs', columns: runColumns, rows: runRows })}
 ${table({ className: 'trend-latency', columns: ['fault / alert', 'target', ...labels, 'trend', 'change'], rows: latencyRows })}
 <h3>Time to restore</h3>
 ${table({ className: 'trend-restore', columns: ['fault', ...labels], rows: restoreRows })}
+<h3>User impact: failed or slow requests (p95 during the fault)</h3>
+${table({ className: 'trend-impact', columns: ['fault', ...labels], rows: impactRows })}
 </section>`;
 }
 
