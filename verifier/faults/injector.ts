@@ -5,7 +5,7 @@
 // injectors.ts.
 
 import { dirname, join } from 'node:path';
-import type { Injector } from '../plan/types.ts';
+import type { Injector, ToxiproxySpec } from '../plan/types.ts';
 
 export interface InjectorContext {
   /** Working directory for exec injectors: the plan's folder. */
@@ -47,6 +47,8 @@ export interface CheckEnvironment {
   /** Where PATH comes from. */
   env: NodeJS.ProcessEnv;
   fs: InjectorFs;
+  /** The plan's Toxiproxy: a managed one is not running before the run, so it is not asked. */
+  toxiproxy?: ToxiproxySpec;
 }
 
 /** The slice of `node:fs/promises` injector checks use. */

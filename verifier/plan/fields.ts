@@ -29,6 +29,10 @@ import type {
   StepExpect,
   StopCondition,
   TargetSpec,
+  Toxic,
+  ToxiproxyChange,
+  ToxiproxyProxy,
+  ToxiproxySpec,
   TraceSpec,
   WindowSpec,
 } from './types.ts';
@@ -71,6 +75,7 @@ export const fieldMaps = {
       faults: 'faults',
       stopConditions: 'stopConditions',
       impact: 'impact',
+      toxiproxy: 'toxiproxy',
     },
     derived: ['file'],
   }),
@@ -156,7 +161,7 @@ export const fieldMaps = {
   }),
   // `inject: { http: … }` loads as `{ kind: 'http', … }`: each YAML key is a variant's kind.
   injector: fieldMap<'injector', Record<Injector['kind'], unknown>>()({
-    yaml: { http: 'http', exec: 'exec', signal: 'signal' },
+    yaml: { http: 'http', exec: 'exec', signal: 'signal', toxiproxy: 'toxiproxy' },
     derived: [],
   }),
   httpInjector: fieldMap<'httpInjector', HttpInjector>()({
@@ -170,6 +175,24 @@ export const fieldMaps = {
   signalInjector: fieldMap<'signalInjector', SignalInjector>()({
     yaml: { pidFile: 'pidFile', pid: 'pid', signal: 'signal', timeout: 'timeoutSeconds' },
     derived: ['kind'],
+  }),
+  toxiproxy: fieldMap<'toxiproxy', ToxiproxySpec>()({
+    yaml: { url: 'url', managed: 'managed', proxies: 'proxies' },
+    derived: [],
+  }),
+  toxiproxyProxy: fieldMap<'toxiproxyProxy', ToxiproxyProxy>()({
+    yaml: { name: 'name', listen: 'listen', upstream: 'upstream' },
+    derived: [],
+  }),
+  // The URL comes from the plan's toxiproxy (a derived revert, ToxiproxyToxicRemoval, is never written).
+  toxiproxyInjector: fieldMap<'toxiproxyInjector', ToxiproxyChange>()({
+    yaml: { proxy: 'proxy', toxic: 'toxic', enabled: 'enabled' },
+    derived: ['kind', 'url'],
+  }),
+  // Named gameday-<fault>, so its revert knows what to delete.
+  toxic: fieldMap<'toxic', Toxic>()({
+    yaml: { type: 'type', attributes: 'attributes', stream: 'stream', toxicity: 'toxicity' },
+    derived: ['name'],
   }),
   readiness: fieldMap<'readiness', Readiness>()({
     yaml: { url: 'url', tcp: 'tcp', timeout: 'timeoutSeconds' },

@@ -143,6 +143,21 @@ const cases: Case[] = [
   { file: 'signal-pid-file-and-pid.yaml', path: 'faults[1].inject.signal', line: 37, message: /give pidFile or pid, not both/ },
   { file: 'signal-unknown-name.yaml', path: 'faults[1].inject.signal.signal', line: 37, message: /SIGBOGUS/ },
   {
+    file: 'toxiproxy-unknown-toxic-type.yaml',
+    path: 'faults[1].inject.toxiproxy.toxic.type',
+    line: 37,
+    message: /"latencyy" is not one of the allowed values/,
+  },
+  { file: 'toxiproxy-proxy-missing.yaml', path: 'faults[1].inject.toxiproxy.proxy', line: 37, message: /missing `proxy`/ },
+  { file: 'toxiproxy-proxy-not-declared.yaml', path: 'faults[1].inject.toxiproxy.proxy', line: 37, message: /no proxy is named "cahce"/ },
+  {
+    file: 'toxiproxy-attribute-typo.yaml',
+    path: 'faults[1].inject.toxiproxy.toxic.attributes.latncy',
+    line: 37,
+    message: /a latency toxic has no attribute "latncy"/,
+  },
+  { file: 'toxiproxy-without-section.yaml', path: 'faults[1].inject.toxiproxy', line: 37, message: /needs the plan’s `toxiproxy` section/ },
+  {
     file: 'exec-wait-for-without-detach.yaml',
     path: 'faults[0].inject.exec.waitFor',
     line: 25,

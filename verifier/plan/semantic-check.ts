@@ -9,6 +9,7 @@ import { type Finding, isRecord, show } from './finding.ts';
 import { journeyFindings } from './journey-check.ts';
 import type { PathSegment } from './source.ts';
 import { closest } from './suggest.ts';
+import { checkToxiproxy, checkToxiproxyInjector, toxiproxyProxyNames } from './toxiproxy-check.ts';
 
 export interface SemanticOptions {
   /** Directory of the plan file, to resolve relative script paths. */
@@ -54,6 +55,9 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
     checkScript(burst.script, ['bursts', index, 'script'], options, report);
   }
 
+  checkToxiproxy(data.toxiproxy, report);
+  const proxyNames = toxiproxyProxyNames(data.toxiproxy);
+
   const burstNames = bursts.flatMap((burst) => (isRecord(burst) && typeof burst.name === 'string' ? [burst.name] : []));
   for (const [index, fault] of faults.entries()) {
     if (!isRecord(fault)) continue;
@@ -62,6 +66,11 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
     checkMaxDuration(fault, path, report);
     checkInjector(fault.inject, [...path, 'inject'], report);
     checkInjector(fault.revert, [...path, 'revert'], report);
+    for (const key of ['inject', 'revert'] as const) {
+      const injector = fault[key];
+      if (isRecord(injector)) checkToxiproxyInjector(injector.toxiproxy, [...path, key, 'toxiproxy'], proxyNames, report);
+    }
+    checkRevertPresent(fault, path, report);
     checkExposedBy(fault.exposedBy, burstNames, [...path, 'exposedBy'], report);
     const expectations = Array.isArray(fault.expect) ? fault.expect : [];
     for (const [expectIndex, expectation] of expectations.entries()) {
@@ -201,6 +210,17 @@ function checkUniqueNames(items: unknown[], list: string, kind: string, report: 
       );
     }
   }
+}
+
+/** `revert` may be left out only where it is derived: after a toxiproxy inject. */
+function checkRevertPresent(fault: Record<string, unknown>, path: PathSegment[], report: Report): void {
+  if (fault.revert !== undefined || !isRecord(fault.inject)) return;
+  if (isRecord(fault.inject.toxiproxy)) return;
+  report(
+    [...path, 'revert'],
+    'missing `revert`',
+    'say how to undo the fault with an injector (http, exec, signal), or write `revert: none` for a fault that undoes itself; only a toxiproxy inject may leave it out',
+  );
 }
 
 function checkExposedBy(value: unknown, burstNames: string[], path: PathSegment[], report: Report): void {

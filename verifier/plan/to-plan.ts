@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDuration } from './duration.ts';
 import type { SchemaObject, YamlKey } from './fields.ts';
 import { type BurstRequestYaml, type JourneyYaml, toBurstRequest, toJourney } from './to-journeys.ts';
-import type { BurstSpec, EndpointSpec, Expectation, FaultSpec, Injector, Plan, StopCondition } from './types.ts';
+import type { BurstSpec, EndpointSpec, Expectation, FaultSpec, Injector, Plan, StopCondition, ToxicType, ToxiproxySpec } from './types.ts';
 
 /** The YAML form, keyed by the schema (a key the schema lacks cannot be read here). */
 type Yaml<D extends SchemaObject> = { [K in YamlKey<D>]?: unknown };
@@ -22,6 +22,23 @@ interface PlanYaml extends Yaml<'plan'> {
   faults: FaultYaml[];
   stopConditions?: StopConditionYaml[];
   impact?: { latencyFactor?: number };
+  toxiproxy?: ToxiproxyYaml;
+}
+interface ToxiproxyYaml extends Yaml<'toxiproxy'> {
+  url?: string;
+  managed?: boolean;
+  proxies: Array<{ name: string; listen: string; upstream: string }>;
+}
+interface ToxiproxyInjectorYaml extends Yaml<'toxiproxyInjector'> {
+  proxy: string;
+  toxic?: ToxicYaml;
+  enabled?: boolean;
+}
+interface ToxicYaml extends Yaml<'toxic'> {
+  type: string;
+  attributes?: Record<string, number>;
+  stream?: 'downstream' | 'upstream';
+  toxicity?: number;
 }
 interface WindowYaml extends Yaml<'window'> {
   duration: string;
@@ -74,7 +91,8 @@ interface FaultYaml extends Yaml<'fault'> {
   duration: string;
   maxDuration?: string;
   inject: InjectorYaml;
-  revert: InjectorYaml | 'none';
+  /** Absent only after a toxiproxy inject (semantic-check says so): its revert is derived. */
+  revert?: InjectorYaml | 'none';
   exposedBy?: string;
   expect: ExpectationYaml[];
 }
@@ -82,6 +100,7 @@ interface InjectorYaml extends Yaml<'injector'> {
   http?: HttpYaml;
   exec?: ExecYaml;
   signal?: SignalYaml;
+  toxiproxy?: ToxiproxyInjectorYaml;
 }
 interface SignalYaml extends Yaml<'signalInjector'> {
   pidFile?: string;
@@ -128,6 +147,7 @@ const DEFAULTS = {
   readinessTimeout: '30s',
   signalTimeout: '10s',
   stopConditionFor: '0s',
+  toxiproxyUrl: 'http://127.0.0.1:8474',
 } as const;
 
 /**
@@ -138,6 +158,7 @@ export function toPlan(data: unknown, file: string, repoRoot: string): Plan {
   const plan = data as PlanYaml;
   const directory = dirname(file);
   const { window, monitoring, trace = {} } = plan;
+  const toxiproxy = plan.toxiproxy === undefined ? undefined : toToxiproxy(plan.toxiproxy);
   return {
     version: 1,
     name: plan.name,
@@ -168,10 +189,19 @@ export function toPlan(data: unknown, file: string, repoRoot: string): Plan {
       ...(trace.journeys !== undefined && { journeys: trace.journeys.map(toJourney) }),
     },
     bursts: (plan.bursts ?? []).map((burst) => toBurst(burst, directory, repoRoot)),
-    faults: plan.faults.map((fault) => toFault(fault, directory)),
+    faults: plan.faults.map((fault) => toFault(fault, { directory, toxiproxyUrl: toxiproxy?.url ?? DEFAULTS.toxiproxyUrl })),
     allowedTargets: plan.allowedTargets ?? [],
     ...(plan.stopConditions !== undefined && { stopConditions: plan.stopConditions.map(toStopCondition) }),
     ...(plan.impact !== undefined && { impact: { ...plan.impact } }),
+    ...(toxiproxy !== undefined && { toxiproxy }),
+  };
+}
+
+function toToxiproxy(toxiproxy: ToxiproxyYaml): ToxiproxySpec {
+  return {
+    url: toxiproxy.url ?? DEFAULTS.toxiproxyUrl,
+    managed: toxiproxy.managed ?? false,
+    proxies: toxiproxy.proxies.map(({ name, listen, upstream }) => ({ name, listen, upstream })),
   };
 }
 
@@ -209,21 +239,40 @@ function toBurst(burst: BurstYaml, directory: string, repoRoot: string): BurstSp
   };
 }
 
-function toFault(fault: FaultYaml, directory: string): FaultSpec {
+/** What injectors need besides their own YAML: the plan's folder, Toxiproxy's URL. */
+interface InjectorScope {
+  directory: string;
+  toxiproxyUrl: string;
+}
+
+function toFault(fault: FaultYaml, scope: InjectorScope): FaultSpec {
+  const inject = toInjector(fault.inject, scope, fault.name);
   return {
     name: fault.name,
     ...(fault.description !== undefined && { description: fault.description }),
     atSeconds: seconds(fault.at),
     durationSeconds: seconds(fault.duration),
     ...(fault.maxDuration !== undefined && { maxDurationSeconds: seconds(fault.maxDuration) }),
-    inject: toInjector(fault.inject, directory),
-    revert: fault.revert === 'none' ? 'none' : toInjector(fault.revert, directory),
+    inject,
+    revert:
+      fault.revert === 'none' ? 'none' : fault.revert === undefined ? derivedRevert(inject) : toInjector(fault.revert, scope, fault.name),
     ...(fault.exposedBy !== undefined && { exposedBy: fault.exposedBy }),
     expect: fault.expect.map(toExpectation),
   };
 }
 
-function toInjector(injector: InjectorYaml, directory: string): Injector {
+/** The undo of a toxiproxy inject: delete the toxic it added, or enable the proxy it disabled. */
+function derivedRevert(inject: Injector): Injector {
+  if (inject.kind !== 'toxiproxy' || 'removeToxic' in inject) {
+    throw new Error('unreachable: semantic-check requires revert for other injectors');
+  }
+  const { url, proxy, toxic } = inject;
+  return toxic !== undefined
+    ? { kind: 'toxiproxy', url, proxy, removeToxic: toxic.name }
+    : { kind: 'toxiproxy', url, proxy, enabled: true };
+}
+
+function toInjector(injector: InjectorYaml, { directory, toxiproxyUrl }: InjectorScope, fault: string): Injector {
   if (injector.http !== undefined) {
     const { http } = injector;
     return {
@@ -263,7 +312,25 @@ function toInjector(injector: InjectorYaml, directory: string): Injector {
       timeoutSeconds: seconds(signal.timeout ?? DEFAULTS.signalTimeout),
     };
   }
-  throw new Error('unreachable: the schema requires exactly one of http or exec');
+  if (injector.toxiproxy !== undefined) {
+    const { proxy, toxic, enabled } = injector.toxiproxy;
+    return {
+      kind: 'toxiproxy',
+      url: toxiproxyUrl,
+      proxy,
+      ...(toxic !== undefined && {
+        toxic: {
+          name: `gameday-${fault}`,
+          type: toxic.type as ToxicType,
+          stream: toxic.stream ?? 'downstream',
+          toxicity: toxic.toxicity ?? 1,
+          attributes: toxic.attributes ?? {},
+        },
+      }),
+      ...(enabled !== undefined && { enabled }),
+    };
+  }
+  throw new Error('unreachable: the schema requires exactly one injector kind');
 }
 
 function toExpectation(expectation: ExpectationYaml): Expectation {

@@ -23,6 +23,25 @@ export interface Plan {
   stopConditions?: StopCondition[];
   /** How user impact is judged; absent when the plan leaves the defaults. */
   impact?: ImpactSpec;
+  /** The Toxiproxy that toxiproxy injectors use; absent when the plan has none. */
+  toxiproxy?: ToxiproxySpec;
+}
+
+export interface ToxiproxySpec {
+  /** Toxiproxy's API, e.g. http://127.0.0.1:8474. */
+  url: string;
+  /** gameday starts toxiproxy-server on the URL's address for the run and stops it at the end. */
+  managed: boolean;
+  /** Created at preflight, removed at the end (those gameday created). */
+  proxies: ToxiproxyProxy[];
+}
+
+export interface ToxiproxyProxy {
+  name: string;
+  /** host:port */
+  listen: string;
+  /** host:port */
+  upstream: string;
 }
 
 export interface ImpactSpec {
@@ -192,7 +211,7 @@ export interface Expectation {
   withinSeconds: number;
 }
 
-export type Injector = HttpInjector | ExecInjector | SignalInjector;
+export type Injector = HttpInjector | ExecInjector | SignalInjector | ToxiproxyInjector;
 
 export interface HttpInjector {
   kind: 'http';
@@ -232,4 +251,39 @@ export interface SignalInjector {
   signal: NodeJS.Signals;
   /** How long to wait for the process to be gone after a signal that ends it. */
   timeoutSeconds: number;
+}
+
+export type ToxicType = 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data';
+
+export interface Toxic {
+  /** gameday-<fault>: the name the derived revert deletes. */
+  name: string;
+  type: ToxicType;
+  stream: 'downstream' | 'upstream';
+  toxicity: number;
+  attributes: Record<string, number>;
+}
+
+/**
+ * A change to one Toxiproxy proxy: add a toxic, or set the proxy enabled or not; or delete a toxic
+ * (the derived revert of adding it). It carries Toxiproxy's URL, so the journaled plan is enough
+ * to revert it after a crash.
+ */
+export type ToxiproxyInjector = ToxiproxyChange | ToxiproxyToxicRemoval;
+
+/** As written in a plan: exactly one of toxic and enabled. */
+export interface ToxiproxyChange {
+  kind: 'toxiproxy';
+  url: string;
+  proxy: string;
+  toxic?: Toxic;
+  enabled?: boolean;
+}
+
+/** Derived, never written: deleting a toxic that is not there is not an error (a second revert). */
+export interface ToxiproxyToxicRemoval {
+  kind: 'toxiproxy';
+  url: string;
+  proxy: string;
+  removeToxic: string;
 }

@@ -15,6 +15,12 @@ export async function injectorFinding(
   plan: Plan,
   d: CheckDeps,
 ): Promise<CheckFinding> {
-  const outcome = await checkInjector(injector, { field: `faults[].${action}`, planDir: dirname(plan.file), env: d.env, fs: d.fs });
+  const outcome = await checkInjector(injector, {
+    field: `faults[].${action}`,
+    planDir: dirname(plan.file),
+    env: d.env,
+    fs: d.fs,
+    ...(plan.toxiproxy ? { toxiproxy: plan.toxiproxy } : {}),
+  });
   return { check: 'injector', subject: `${fault.name} ${action}`, ...outcome };
 }

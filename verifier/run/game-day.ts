@@ -24,6 +24,7 @@ import { runPreflight } from './preflight.ts';
 import { reconcileRecord } from './reconcile.ts';
 import { Schedule, withinDeadline } from './schedule.ts';
 import { describeTrigger, type Trigger, watchStopConditions } from './stop-conditions.ts';
+import { ToxiproxySession } from './toxiproxy-session.ts';
 
 export interface RunOptions {
   /** Folder that holds one folder per run. */
@@ -134,6 +135,8 @@ class GameDay {
   private stopWatch?: { stop(): Promise<void> };
   private poller?: { stop(): Promise<void> };
   private webhook?: WebhookReceiver;
+  /** The plan's Toxiproxy: its proxies (and a managed server) from preflight to the end. */
+  private toxiproxy?: ToxiproxySession;
   /** Prometheus's clock minus gameday's, from the preflight's reads: the record is read at Prometheus's "now". */
   private clockOffsetMs?: number;
 
@@ -149,6 +152,10 @@ class GameDay {
   async execute(): Promise<void> {
     const { plan, schedule, log } = this.run;
     const { prometheus, alertmanager, alertmanagerPeers = [] } = this.options;
+    if (plan.toxiproxy) {
+      this.toxiproxy = new ToxiproxySession({ spec: plan.toxiproxy, runDir: this.run.runDir, log });
+      await this.toxiproxy.setUp();
+    }
     this.clockOffsetMs = await runPreflight(
       this.run,
       { prometheus, alertmanager, alertmanagerPeers },
@@ -197,6 +204,7 @@ class GameDay {
     await this.stopWatch?.stop();
     const outcome = await this.faults.revertAll(reason);
     await this.loads.stop(reason);
+    await this.toxiproxy?.tearDown();
     this.options.onReverted?.();
     await this.poller?.stop();
     await this.webhook?.close();

@@ -4,6 +4,7 @@
 //   alertmanager, amtool    Debian package `prometheus-alertmanager`
 //   vegeta                  built from source with `go install` at VEGETA_VERSION (bench only)
 //   nginx                   Debian package `nginx-light` (bench only: the target the load generators share)
+//   toxiproxy-server        built from source with `go install` at TOXIPROXY_VERSION (plans with a managed Toxiproxy)
 // Order for each: an override in the environment (GAMEDAY_K6, GAMEDAY_PROMETHEUS, ...), then a
 // clone's .tools/bin (development), then the user's tool cache (~/.cache/gameday/<tool>/<version>,
 // shared by every project; toolCacheDir), then PATH, then an install with progress on the console:
@@ -16,12 +17,14 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { ToolchainError } from '../errors.ts';
 import { packageRoot, packageVersion } from '../package-root.ts';
 
-export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'vegeta' | 'nginx';
+export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'vegeta' | 'nginx' | 'toxiproxy-server';
 
 export const K6_VERSION = 'v2.2.0';
 export const K6_MODULE = 'go.k6.io/k6/v2';
 export const VEGETA_VERSION = 'v12.13.0';
 export const VEGETA_MODULE = 'github.com/tsenart/vegeta/v12';
+export const TOXIPROXY_VERSION = 'v2.12.0';
+export const TOXIPROXY_MODULE = 'github.com/Shopify/toxiproxy/v2';
 
 /** gameday's own folder (a clone, or the installed package). */
 export const repoRoot = packageRoot;
@@ -60,6 +63,7 @@ const envOverride: Record<ToolName, string> = {
   chromium: 'GAMEDAY_CHROMIUM',
   vegeta: 'GAMEDAY_VEGETA',
   nginx: 'GAMEDAY_NGINX',
+  'toxiproxy-server': 'GAMEDAY_TOXIPROXY',
 };
 
 /** Names to look for on PATH; Debian calls Alertmanager `prometheus-alertmanager`. */
@@ -72,12 +76,13 @@ const pathNames: Record<ToolName, string[]> = {
   chromium: ['chromium', 'chromium-browser'],
   vegeta: ['vegeta'],
   nginx: ['nginx'],
+  'toxiproxy-server': ['toxiproxy-server'],
 };
 
 /** Debian installs daemons in /usr/sbin, which a user's PATH often leaves out. */
 const extraDirs: Partial<Record<ToolName, string[]>> = { nginx: ['/usr/sbin'] };
 
-const debianPackage: Record<Exclude<ToolName, 'k6' | 'vegeta'>, string> = {
+const debianPackage: Record<Exclude<ToolName, 'k6' | 'vegeta' | 'toxiproxy-server'>, string> = {
   prometheus: 'prometheus',
   promtool: 'prometheus',
   alertmanager: 'prometheus-alertmanager',
@@ -130,6 +135,7 @@ async function locateOrInstall(name: ToolName, options: ToolchainOptions): Promi
 
   if (name === 'k6') return locateOrBuildK6(env, log);
   if (name === 'vegeta') return locateOrBuildVegeta(env, log);
+  if (name === 'toxiproxy-server') return locateOrBuildToxiproxy(env, log);
 
   const dirs = extraDirs[name] ?? [];
   const onPath = await findOnPath(pathNames[name], env, dirs);
@@ -172,6 +178,28 @@ async function locateOrBuildVegeta(env: NodeJS.ProcessEnv, log: (line: string) =
   return ours;
 }
 
+async function locateOrBuildToxiproxy(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
+  const { clone, cache: ours } = builtToolPath('toxiproxy-server', TOXIPROXY_VERSION, env);
+  // Built by `go install`, it says its version is "git"; the module version is in its build info.
+  for (const candidate of [clone, ours]) {
+    if ((await isExecutable(candidate)) && (await goModuleVersion(candidate, TOXIPROXY_MODULE, TOXIPROXY_VERSION, env)) !== 'other')
+      return candidate;
+  }
+  const onPath = await findOnPath(['toxiproxy-server'], env);
+  if (onPath) return onPath;
+  // The module's server command builds a binary named `server`.
+  await goInstall({
+    module: `${TOXIPROXY_MODULE}/cmd/server`,
+    version: TOXIPROXY_VERSION,
+    binary: 'toxiproxy-server',
+    built: 'server',
+    target: ours,
+    env,
+    log,
+  });
+  return ours;
+}
+
 /**
  * Whether a Go binary was built from `module` at `version`, read from its build info with
  * `go version -m` (a line "mod <module> <version> <sum>"); 'unknown' when Go is not there to ask.
@@ -206,6 +234,8 @@ interface GoInstall {
   module: string;
   version: string;
   binary: string;
+  /** The name `go install` gives the binary, when it is not `binary` (toxiproxy's is `server`). */
+  built?: string;
   target: string;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -241,7 +271,7 @@ async function goInstall(options: GoInstall): Promise<void> {
       },
       what,
     });
-    await rename(join(stagingBin, binary), options.target);
+    await rename(join(stagingBin, options.built ?? binary), options.target);
   } finally {
     clearInterval(ticker);
     await rm(stagingBin, { recursive: true, force: true });

@@ -1,0 +1,99 @@
+// The plan's Toxiproxy for one run: at preflight, toxiproxy-server started on loopback when the
+// plan manages it, and the plan's proxies created; at the end, on every exit path, the proxies
+// gameday created deleted (a proxy that was already there, the same, is left as it was) and the
+// managed server stopped. Faults on the proxies are reverted before this, by the fault controller.
+
+import { join } from 'node:path';
+import { errorMessage, PreflightError } from '../errors.ts';
+import { type ToxiproxyClient, toxiproxyClient } from '../faults/toxiproxy-client.ts';
+import type { ToxiproxySpec } from '../plan/types.ts';
+import { assertPortFree, type ManagedProcess, startProcess } from '../stack/process.ts';
+import { resolveTool } from '../toolchain/index.ts';
+
+export interface ToxiproxySessionOptions {
+  spec: ToxiproxySpec;
+  /** Where the managed server's log goes. */
+  runDir: string;
+  log: (line: string) => void;
+  /** Starts toxiproxy-server; the real one by default. */
+  startServer?: (spec: ToxiproxySpec, logFile: string) => Promise<ManagedProcess>;
+}
+
+export class ToxiproxySession {
+  private readonly options: ToxiproxySessionOptions;
+  private readonly client: ToxiproxyClient;
+  private server?: ManagedProcess;
+  /** Proxies this run created, in order: the ones deleted at the end. */
+  private readonly created: string[] = [];
+
+  constructor(options: ToxiproxySessionOptions) {
+    this.options = options;
+    this.client = toxiproxyClient(options.spec.url);
+  }
+
+  /** Throws PreflightError (after undoing what it did) when Toxiproxy or a proxy cannot be set up. */
+  async setUp(): Promise<void> {
+    const { spec, runDir, log } = this.options;
+    try {
+      if (spec.managed) {
+        this.server = await (this.options.startServer ?? startToxiproxyServer)(spec, join(runDir, 'toxiproxy-server.log'));
+        log(`toxiproxy: started toxiproxy-server (pid ${this.server.pid}) at ${spec.url}`);
+      }
+      const existing = await this.client.proxies();
+      for (const proxy of spec.proxies) {
+        const there = existing[proxy.name];
+        if (there !== undefined) {
+          if (there.listen === proxy.listen && there.upstream === proxy.upstream && there.toxics.length === 0 && there.enabled) {
+            log(`toxiproxy: proxy ${proxy.name} already there (${proxy.listen} -> ${proxy.upstream}); used as is and left in place`);
+            continue;
+          }
+          throw new PreflightError(
+            `Toxiproxy at ${spec.url} already has a proxy ${proxy.name} (${there.listen} -> ${there.upstream}, ${there.enabled ? 'enabled' : 'disabled'}, ${there.toxics.length} toxics), not the plan's clean ${proxy.listen} -> ${proxy.upstream}. Delete it (curl -X DELETE ${spec.url}/proxies/${proxy.name}) or rename the plan's proxy.`,
+          );
+        }
+        await this.client.createProxy(proxy);
+        this.created.push(proxy.name);
+        log(`toxiproxy: proxy ${proxy.name} ${proxy.listen} -> ${proxy.upstream}`);
+      }
+    } catch (error) {
+      await this.tearDown();
+      if (error instanceof PreflightError) throw error;
+      throw new PreflightError(`Toxiproxy could not be set up: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  /** Never throws: each step that fails is logged, and the next is tried. */
+  async tearDown(): Promise<void> {
+    const { log } = this.options;
+    for (const name of this.created.splice(0).reverse()) {
+      try {
+        await this.client.deleteProxy(name);
+        log(`toxiproxy: proxy ${name} deleted`);
+      } catch (error) {
+        log(`toxiproxy: could not delete proxy ${name}: ${errorMessage(error)}`);
+      }
+    }
+    const server = this.server;
+    this.server = undefined;
+    if (server !== undefined) {
+      await server.stop();
+      log(`toxiproxy: toxiproxy-server stopped`);
+    }
+  }
+}
+
+async function startToxiproxyServer(spec: ToxiproxySpec, logFile: string): Promise<ManagedProcess> {
+  const url = new URL(spec.url);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || 8474);
+  await assertPortFree(host, port, 'Toxiproxy API');
+  const command = await resolveTool('toxiproxy-server');
+  return startProcess({
+    name: 'toxiproxy-server',
+    command,
+    args: ['-host', host, '-port', String(port)],
+    logFile,
+    readyUrl: `${spec.url.replace(/\/+$/, '')}/version`,
+    readyTimeoutMs: 15_000,
+  });
+}
