@@ -5,6 +5,7 @@
 import type { Plan } from '../plan/types.ts';
 
 export type JournalEvent =
+  | ScheduleDrawn
   | RunStarted
   | PreflightPassed
   | LoadStarted
@@ -76,6 +77,24 @@ export interface LoadStarted extends Base {
   vus: number;
   /** Set on a trace started again after its k6 died mid-window: the restart's number (1). */
   restart?: number;
+  /** A burst split over k6 processes (execution segments): each one's instance_id tag and pid. */
+  processes?: LoadProcess[];
+  /** Such a burst: between the first and the last process acknowledging its release, in ms. */
+  releaseSkewMs?: number;
+}
+
+export interface LoadProcess {
+  instanceId: number;
+  pid: number;
+}
+
+/** One process of a burst split over several: its own exit and figures (the burst's result merges them). */
+export interface LoadProcessEnded {
+  instanceId: number;
+  exitCode: number | null;
+  signal: string | null;
+  result?: LoadResult;
+  error?: string;
 }
 
 export interface LoadEnded extends Base {
@@ -84,9 +103,11 @@ export interface LoadEnded extends Base {
   name: string;
   exitCode: number | null;
   signal: string | null;
-  /** Only for bursts: figures from k6's end-of-test summary. */
+  /** Only for bursts: figures from k6's end-of-test summary (merged over the processes of a split burst). */
   result?: LoadResult;
   error?: string;
+  /** A burst split over k6 processes: each one's own end. */
+  processes?: LoadProcessEnded[];
 }
 
 export interface LoadResult {
@@ -98,6 +119,15 @@ export interface LoadResult {
   httpReqs: number;
   httpReqFailedRate: number;
   httpReqDurationP95Ms: number | null;
+}
+
+/** Fault times drawn from ranges when the run started, and the seed that replays them. */
+export interface ScheduleDrawn extends Base {
+  kind: 'schedule.drawn';
+  seed: number;
+  /** Whether the run was sealed: nothing the team sees named a fault or its time before the window ended. */
+  sealed: boolean;
+  faults: Array<{ fault: string; atSeconds: number }>;
 }
 
 export interface WindowStarted extends Base {
@@ -273,6 +303,8 @@ export interface ObserveFailed extends Base {
   lastSuccessAt?: string;
   /** `reconciliation`: reading Prometheus's record after the window failed (no streak). Absent: a poll. */
   phase?: 'poll' | 'reconciliation';
+  /** The Alertmanager peer that did not answer (its base URL) when the plan names several; absent for one. */
+  peer?: string;
 }
 
 /** The first answer after an `observe.failed` streak: the blind interval ends here. */
@@ -282,6 +314,8 @@ export interface ObserveRecovered extends Base {
   /** When the streak's `observe.failed` was written. */
   failedAt: string;
   failedPolls: number;
+  /** The Alertmanager peer that answers again, when the plan names several. */
+  peer?: string;
 }
 
 /**
@@ -293,8 +327,6 @@ export interface RulesHealth extends Base {
   unhealthy: UnhealthyRule[];
 }
 
-  /** The Alertmanager peer that did not answer (its base URL) when the plan names several; absent for one. */
-  peer?: string;
 export interface UnhealthyRule {
   name: string;
   group: string;
@@ -304,8 +336,6 @@ export interface UnhealthyRule {
 
 /**
  * Prometheus's clock read with `time()`, each read bracketed by gameday's clock. Prometheus's
-  /** The Alertmanager peer that answers again, when the plan names several. */
-  peer?: string;
  * timestamps (activeAt, startsAt, ALERTS samples) are on its clock, injections on gameday's.
  */
 export interface ClockSampled extends Base {

@@ -2,18 +2,22 @@
 // Reads each process's results when it ends, so the journal gets figures, not file names.
 
 import { errorMessage } from '../errors.ts';
+import type { LoadProcessEnded } from '../journal/events.ts';
 import {
   type K6Exit,
   K6ExitError,
   type K6Process,
-  burstVus,
+  burstVuPool,
+  mergeBurstResults,
+  probeLatency,
   readBurstResult,
   readTraceResults,
   startBurst,
-  startTrace,
+  startSegmentedBurst,
   traceVusDefault,
+  startTrace,
 } from '../load/index.ts';
-import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
+import type { BurstStart, LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
 
 export interface K6RunnerOptions {
   k6Path: string;
@@ -35,10 +39,58 @@ export function createK6Runner(options: K6RunnerOptions): LoadRunner {
       });
     },
     async startBurst(spec) {
-      const process = await startBurst({ k6Path: options.k6Path, env, ...spec });
-      return handleFor(process, spec.vus ?? burstVus(spec.rate), async () => ({
+      // The VU pool is sized from the target's latency right now (see loadtests/lib/vus.ts).
+      const latencyMs = spec.vus === undefined ? (await probeLatency({ url: `${spec.baseUrl}/items/burst-0` })).latencyMs : undefined;
+      const { processes, ...rest } = spec;
+      if (processes !== undefined && processes > 1) return startSplitBurst({ ...rest, processes }, options.k6Path, env, latencyMs);
+      const process = await startBurst({ k6Path: options.k6Path, env, ...rest, latencyMs });
+      return handleFor(process, spec.vus ?? burstVuPool(spec.rate, latencyMs).vus, async () => ({
         result: await readBurstResult(process.resultFile, spec.rate, spec.durationSeconds),
       }));
+    },
+  };
+}
+
+/** One handle for the N processes of a split burst: it ends when all have, with their merged figures. */
+async function startSplitBurst(
+  spec: BurstStart & { processes: number },
+  k6Path: string,
+  env: Record<string, string>,
+  latencyMs: number | undefined,
+): Promise<LoadHandle> {
+  const burst = await startSegmentedBurst({ k6Path, env, ...spec, latencyMs });
+  const handles = burst.processes.map((process) =>
+    handleFor(process, 0, async () => ({ result: await readBurstResult(process.resultFile, spec.rate, spec.durationSeconds) })),
+  );
+  const finished = Promise.all(handles.map((h) => h.finished)).then((finishes): LoadFinish => {
+    const processes: LoadProcessEnded[] = finishes.map((f, i) => ({
+      instanceId: i + 1,
+      exitCode: f.exitCode,
+      signal: f.signal,
+      ...(f.result ? { result: f.result } : {}),
+      ...(f.error ? { error: f.error } : {}),
+    }));
+    const results = finishes.flatMap((f) => (f.result ? [f.result] : []));
+    const failed = processes.filter((p) => p.error !== undefined || p.result === undefined);
+    const worst = finishes.find((f) => f.exitCode !== 0) ?? finishes[0];
+    return {
+      exitCode: worst?.exitCode ?? null,
+      signal: worst?.signal ?? null,
+      // Figures only when every process reported: a partial sum would under-state the burst.
+      ...(failed.length === 0 ? { result: mergeBurstResults(results, spec.rate, spec.durationSeconds) } : {}),
+      ...(failed.length > 0 ? { error: failed.map((p) => `instance ${p.instanceId}: ${p.error ?? 'no figures'}`).join('; ') } : {}),
+      processes,
+    };
+  });
+  return {
+    pid: burst.processes[0]?.pid ?? -1,
+    vus: burst.vus,
+    processes: burst.processes.map((process, i) => ({ instanceId: i + 1, pid: process.pid })),
+    releaseSkewMs: burst.release.skewMs,
+    finished,
+    stop: async () => {
+      await burst.stop();
+      return finished;
     },
   };
 }

@@ -2,7 +2,8 @@
 // start and end is journaled with k6's figures; at the end of the run the trace is stopped (and,
 // on an abort, the bursts too), and the run waits for each to have exited and been read.
 
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { LoadRole } from '../journal/events.ts';
 import type { BurstSpec } from '../plan/types.ts';
@@ -50,6 +51,9 @@ export class Loads {
       // A restarted trace writes its results beside the first one's, never over them.
       runDir: restart === 0 ? this.run.runDir : join(this.run.runDir, `trace-restart-${restart}`),
       prometheusUrl: plan.monitoring.prometheus.url,
+      ...(plan.trace.journeys && {
+        scriptEnv: { JOURNEYS_FILE: await this.writeLoadFile('journeys.json', { journeys: plan.trace.journeys }) },
+      }),
     });
     this.track(trace, 'trace', 'trace', plan.trace.rate, durationSeconds, restart);
     this.run.log(`trace: k6 pid ${trace.pid}, ${plan.trace.rate} req/s to ${plan.target.baseUrl}${restart ? ' (restarted)' : ''}`);
@@ -80,14 +84,29 @@ export class Loads {
       rate: burst.rate,
       durationSeconds: burst.durationSeconds,
       ...(burst.vus ? { vus: burst.vus } : {}),
+      ...(burst.processes ? { processes: burst.processes } : {}),
       runId: this.run.runId,
       runDir: this.run.runDir,
       prometheusUrl: plan.monitoring.prometheus.url,
+      ...(burst.requests && {
+        scriptEnv: { REQUESTS_FILE: await this.writeLoadFile(`burst-${burst.name}-requests.json`, { requests: burst.requests }) },
+      }),
     });
+    const where = handle.processes
+      ? `${handle.processes.length} k6 processes, pids ${handle.processes.map((p) => p.pid).join(' ')}, released within ${handle.releaseSkewMs} ms`
+      : `k6 pid ${handle.pid}`;
     this.run.log(
-      `${schedule.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (k6 pid ${handle.pid}, ${handle.vus} VUs)`,
+      `${schedule.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (${where}, ${handle.vus} VUs)`,
     );
     await this.track(handle, 'burst', burst.name, burst.rate, burst.durationSeconds).done;
+  }
+
+  /** What a k6 script reads with open(): written into the run folder, kept beside its results. */
+  private async writeLoadFile(name: string, content: unknown): Promise<string> {
+    await mkdir(this.run.runDir, { recursive: true });
+    const file = resolve(this.run.runDir, name);
+    await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+    return file;
   }
 
   /** Stops the trace (and on an abort every burst), then waits until every k6 has exited and been read. */
@@ -113,6 +132,8 @@ export class Loads {
       durationSeconds,
       vus: handle.vus,
       ...(restart ? { restart } : {}),
+      ...(handle.processes ? { processes: handle.processes } : {}),
+      ...(handle.releaseSkewMs !== undefined ? { releaseSkewMs: handle.releaseSkewMs } : {}),
     });
     const done = handle.finished
       .then(
@@ -135,6 +156,7 @@ export class Loads {
       signal: finish.signal,
       ...(finish.result ? { result: finish.result } : {}),
       ...(finish.error ? { error: finish.error } : {}),
+      ...(finish.processes ? { processes: finish.processes } : {}),
     });
     if (finish.traceSamples) {
       record({

@@ -1,7 +1,7 @@
 // The boundaries the orchestrator talks through. Production implementations live in load/,
 // observe/ and faults/; tests pass their own.
 
-import type { LoadResult } from '../journal/events.ts';
+import type { LoadProcess, LoadProcessEnded, LoadResult } from '../journal/events.ts';
 
 export interface TraceStart {
   script: string;
@@ -11,11 +11,15 @@ export interface TraceStart {
   runId: string;
   runDir: string;
   prometheusUrl: string;
+  /** Extra `-e` settings for the script, e.g. JOURNEYS_FILE for traces/journeys.ts. */
+  scriptEnv?: Record<string, string>;
 }
 
 export interface BurstStart extends TraceStart {
   name: string;
   vus?: number;
+  /** k6 processes to split the burst over (execution segments); 1 when absent. */
+  processes?: number;
 }
 
 export interface LoadFinish {
@@ -29,11 +33,16 @@ export interface LoadFinish {
   traceLatencies?: Array<[number, number]>;
   /** Set when k6 ended in a way that was not asked for (crash, bad script); carries the log tail. */
   error?: string;
+  /** A burst split over k6 processes: each one's own end; `result` is their merge. */
+  processes?: LoadProcessEnded[];
 }
 
 export interface LoadHandle {
   pid: number;
   vus: number;
+  /** A burst split over k6 processes: each one's instance_id and pid (`pid` is the first's). */
+  processes?: LoadProcess[];
+  releaseSkewMs?: number;
   /** Resolves when k6 has exited and its outputs were read. */
   finished: Promise<LoadFinish>;
   /** Asks k6 to stop (SIGINT, then SIGKILL after a grace) and resolves like `finished`. */
