@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { coverage } from './coverage.ts';
 import type { AuditRule } from './model.ts';
 import { parseRuleFile } from './rule-files.ts';
+import { runbookUrlFindings } from './online.ts';
 import { runsCoverage } from './runs.ts';
 
 const demoRulesFile = fileURLToPath(new URL('../../examples/demo/rules.yml', import.meta.url));
@@ -94,5 +95,53 @@ describe('--runs: alerts past game days exercised, and the untested ones', () =>
     dirs.push(empty);
     await expect(runsCoverage(empty, demoRules, [])).rejects.toThrow(/no run in it/);
     await expect(runsCoverage(join(empty, 'nope'), demoRules, [])).rejects.toThrow(/cannot read the folder/);
+  });
+});
+
+describe('runbook URLs on allowed hosts (online)', () => {
+  const rule = (name: string, url: string): AuditRule => ({
+    name,
+    group: 'g',
+    file: 'rules.yml',
+    query: 'up == 0',
+    forSeconds: 0,
+    intervalSeconds: 60,
+    labels: {},
+    annotations: { runbook_url: url },
+  });
+
+  it('asks only allowed hosts, once per URL, and reports what does not answer 2xx/3xx', async () => {
+    const asked: string[] = [];
+    const statuses: Record<string, number> = {
+      'https://wiki.example.com/ok': 200,
+      'https://wiki.example.com/moved': 301,
+      'https://wiki.example.com/gone': 404,
+    };
+    const head = async (url: string) => {
+      asked.push(url);
+      if (url.endsWith('/down')) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      return statuses[url] ?? 500;
+    };
+    const rules = [
+      rule('A', 'https://wiki.example.com/ok'),
+      rule('B', 'https://wiki.example.com/moved'),
+      rule('C', 'https://wiki.example.com/gone'),
+      rule('D', 'https://wiki.example.com/gone'),
+      rule('E', 'https://wiki.example.com/down'),
+      rule('F', 'https://elsewhere.example.org/gone'),
+      rule('G', 'https://wiki.example.com/{{ $labels.job }}'),
+    ];
+    const findings = await runbookUrlFindings(rules, ['WIKI.example.com'], [], head);
+    expect(asked.sort()).toEqual([
+      'https://wiki.example.com/down',
+      'https://wiki.example.com/gone',
+      'https://wiki.example.com/moved',
+      'https://wiki.example.com/ok',
+    ]);
+    expect(findings.map((finding) => [finding.alert, finding.check, finding.severity, finding.message])).toEqual([
+      ['C', 'runbook', 'error', 'runbook_url https://wiki.example.com/gone answers HEAD with 404'],
+      ['D', 'runbook', 'error', 'runbook_url https://wiki.example.com/gone answers HEAD with 404'],
+      ['E', 'runbook', 'error', expect.stringMatching(/^runbook_url https:\/\/wiki\.example\.com\/down does not answer: /)],
+    ]);
   });
 });

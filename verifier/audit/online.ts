@@ -159,14 +159,15 @@ export async function runbookUrlFindings(
       });
     }
   });
-  return findings;
+  // Answers come in any order; findings follow the rules'.
+  return findings.sort((a, b) => rules.findIndex((rule) => rule.name === a.alert) - rules.findIndex((rule) => rule.name === b.alert));
 }
 
 async function headStatus(url: string): Promise<number> {
   return (await httpRequest({ url, method: 'HEAD', timeoutMs: RUNBOOK_TIMEOUT_MS })).status;
 }
 
-function selectorsOf(query: string): Selector[] {
+export function selectorsOf(query: string): Selector[] {
   const parsed = parsePromQL(query);
   if (!parsed.ok) return [];
   const out: Selector[] = [];
