@@ -10,6 +10,7 @@ import { checkCommand } from './commands/check.ts';
 import { type Command, type CommandIO, parseCommandArgs } from './commands/command.ts';
 import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
+import { initCommand } from './commands/init.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { reportCommand } from './commands/report.ts';
 import { revertCommand } from './commands/revert.ts';
@@ -19,6 +20,7 @@ import { describeSystemError, EXIT, formatDiagnostics, GamedayError, PlanError, 
 
 const commands: readonly Command[] = [
   runCommand,
+  initCommand,
   checkCommand,
   auditCommand,
   reportCommand,

@@ -4,6 +4,7 @@
 
 import { dirname } from 'node:path';
 import { checkInjector } from '../faults/injectors.ts';
+import { INIT_TODO, isInitTodo } from '../plan/init-todo.ts';
 import type { FaultSpec, Injector, Plan } from '../plan/types.ts';
 import type { CheckFinding } from './findings.ts';
 import type { CheckDeps } from './world.ts';
@@ -15,6 +16,15 @@ export async function injectorFinding(
   plan: Plan,
   d: CheckDeps,
 ): Promise<CheckFinding> {
+  if (isInitTodo(injector)) {
+    return {
+      check: 'injector',
+      subject: `${fault.name} ${action}`,
+      status: 'fail',
+      detail: `a stub left by gameday init (${INIT_TODO}): nothing to run yet`,
+      hint: `write the command or HTTP call that ${action === 'inject' ? 'breaks what the alert watches' : 'undoes the fault'}`,
+    };
+  }
   const outcome = await checkInjector(injector, {
     field: `faults[].${action}`,
     planDir: dirname(plan.file),
