@@ -122,7 +122,8 @@ describe('gameday check with the real Prometheus and Alertmanager', () => {
     const report = await check(file);
     expect(report.findings.filter((f) => f.status !== 'ok')).toEqual([]);
     expect(finding(report, 'feasibility', 'cache-broken → CacheErrors{severity="ticket"}').detail).toBe(
-      'within 10s covers the worst case: firing 2s–4s, notified 3s–5s; scrape 1s (job "demo-api"), eval 1s, for 2s, group_wait 1s (receiver "gameday")',
+      'within 10s covers the worst case: firing 2s–5s, notified 3s–6s; scrape 1s (job "demo-api"), eval 1s, for 2s, ' +
+        'one more scrape (1s) for rate(demo_cache_errors_total[10s]) > 0, group_wait 1s (receiver "gameday")',
     );
     expect(finding(report, 'watchdog', 'Watchdog').detail).toMatch(/^active in Alertmanager since /);
     expect(checkExitCode(report)).toBe(0);
@@ -173,7 +174,7 @@ describe('gameday check with the real Prometheus and Alertmanager', () => {
     const report = await check(file);
     expect(finding(report, 'feasibility', 'api-instances-killed → CacheErrors')).toMatchObject({
       status: 'fail',
-      detail: expect.stringMatching(/^within 1s cannot be met: the floor is 2s: for 2s → 2 × eval 1s = 2s; firing 2s–4s/),
+      detail: expect.stringMatching(/^within 1s cannot be met: the floor is 2s: for 2s → 2 × eval 1s = 2s; firing 2s–5s/),
     });
     expect(finding(report, 'feasibility', 'api-instances-killed → TraceSuccessAbsent')).toMatchObject({
       status: 'fail',
