@@ -13,6 +13,7 @@ import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { reportCommand } from './commands/report.ts';
+import { revealCommand } from './commands/reveal.ts';
 import { revertCommand } from './commands/revert.ts';
 import { runCommand } from './commands/run.ts';
 import { packageVersion } from './package-root.ts';
@@ -28,6 +29,7 @@ const commands: readonly Command[] = [
   revertCommand,
   reconcileCommand,
   demoCommand,
+  revealCommand,
 ];
 
 const exitCodes = `exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run

@@ -3,7 +3,7 @@
 // reports; the command adds flags, signal handling and the console table.
 
 import { resolve } from 'node:path';
-import { describeSystemError, errorMessage, EXIT, JournalWriteError, PreflightError } from '../errors.ts';
+import { describeSystemError, errorMessage, EXIT, JournalWriteError, PreflightError, UsageError } from '../errors.ts';
 import { DEFAULT_METRICS_LISTEN, type ProgressOptions, type ProgressStream, startLive } from '../live/index.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
 import { type Environment, monitoringClientOptions } from '../observe/credentials.ts';
@@ -31,6 +31,10 @@ export interface RunPlanOptions {
   metricsListen?: string;
   /** Called once every fault in place was reverted (or failed to be) and k6 stopped. */
   onReverted?: () => void;
+  /** Draws the ranges of `at` from this seed (replays a run); random when absent. */
+  seed?: number;
+  /** Nothing the team sees names a fault or its time until the window ends (`gameday reveal` does). */
+  sealed?: boolean;
 }
 
 export async function runPlanFile(file: string, options: RunPlanOptions = {}): Promise<ReportOutcome> {
@@ -67,6 +71,8 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
       log: live.log,
       onEvent: live.onEvent,
       ...(options.onReverted ? { onReverted: options.onReverted } : {}),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.sealed ? { sealed: true } : {}),
       gamedayVersion: await gamedayVersion(),
     });
     let outcome: ReportOutcome;
@@ -96,7 +102,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
 
 export const runCommand: Command = defineCommand({
   name: 'run',
-  usage: 'run <plan.yaml> [--runs-dir DIR] [--run-id ID] [--metrics-listen HOST:PORT | --no-metrics] [--no-progress]',
+  usage: 'run <plan.yaml> [--runs-dir DIR] [--run-id ID] [--seed N] [--sealed] [--metrics-listen HOST:PORT | --no-metrics] [--no-progress]',
   summary: 'the game day: trace, faults and bursts on schedule, then the per-fault report',
   options: {
     'runs-dir': { type: 'string' },
@@ -104,9 +110,15 @@ export const runCommand: Command = defineCommand({
     'metrics-listen': { type: 'string', default: DEFAULT_METRICS_LISTEN },
     'no-metrics': { type: 'boolean', default: false },
     'no-progress': { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    sealed: { type: 'boolean', default: false },
   },
   positionals: { min: 1, max: 1, what: 'plan file' },
   async run({ values, positionals: [planFile] }, io) {
+    const seed = values.seed === undefined ? undefined : Number(values.seed);
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)) {
+      throw new UsageError(`gameday run: --seed must be a whole number from 0 to ${2 ** 32 - 1}, got ${JSON.stringify(values.seed)}`);
+    }
     const controller = new AbortController();
     // running → reverting (after the first signal) → reverted (faults out, k6 stopped) → finished.
     let phase: 'running' | 'reverting' | 'reverted' | 'finished' = 'running';
@@ -148,6 +160,8 @@ export const runCommand: Command = defineCommand({
       const outcome = await runPlanFile(planFile ?? '', {
         ...(values['runs-dir'] ? { runsDir: values['runs-dir'] } : {}),
         ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+        ...(seed === undefined ? {} : { seed }),
+        ...(values.sealed ? { sealed: true } : {}),
         signal: controller.signal,
         env: io.env,
         log: (line) => writeLine(io.stderr, line),

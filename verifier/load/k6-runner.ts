@@ -68,6 +68,8 @@ export interface K6RunOptions {
   vus?: number | undefined;
   /** Extra environment for k6 (e.g. K6_PROMETHEUS_RW_TREND_STATS); overrides the runner's. */
   env?: Record<string, string> | undefined;
+  /** Extra settings passed to the script as `-e NAME=value` (__ENV), e.g. JOURNEYS_FILE. */
+  scriptEnv?: Record<string, string> | undefined;
   /** Between SIGINT and SIGKILL in stop(). Default 15 s. */
   stopGraceMs?: number | undefined;
   spawn?: Spawn | undefined;
@@ -187,6 +189,7 @@ async function startK6(options: K6RunOptions, setup: RoleSetup): Promise<K6Proce
     RUN_ID: options.runId,
     VUS: String(setup.vus),
     ...setup.extraScriptEnv,
+    ...options.scriptEnv,
   };
   const args = [
     'run',

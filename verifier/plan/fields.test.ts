@@ -30,12 +30,17 @@ const definitions = schema.definitions as Record<string, Partial<ObjectSchema>>;
 const objects = Object.entries(definitions).flatMap(([name, definition]) =>
   definition.properties === undefined ? [] : [[name, definition.properties] as const],
 );
-const maps = fieldMaps as Record<string, { yaml: Record<string, string>; derived: readonly string[] }>;
+const maps = fieldMaps as Record<
+  string,
+  { yaml: Record<string, string>; derived: readonly string[]; derivedSometimes?: readonly string[] }
+>;
 const fullFile = fileURLToPath(new URL('./fixtures/valid/full.yaml', import.meta.url));
 
 /** The schema object a property's value is, if any: `$ref`, a list's items, or an alternative. */
 function objectOf(property: PropertySchema): string | undefined {
-  const reference = property.$ref ?? property.items?.$ref ?? property.anyOf?.find((branch) => branch.$ref)?.$ref;
+  const isObject = (ref: string | undefined) =>
+    ref !== undefined && definitions[ref.replace('#/definitions/', '')]?.properties !== undefined;
+  const reference = property.$ref ?? property.items?.$ref ?? property.anyOf?.find((branch) => isObject(branch.$ref))?.$ref;
   const name = reference?.replace('#/definitions/', '');
   return name !== undefined && definitions[name]?.properties !== undefined ? name : undefined;
 }
@@ -59,7 +64,8 @@ function walk(
     const child = property === undefined ? undefined : objectOf(property);
     if (child === undefined || map === undefined) continue;
     // `inject: { http: … }` loads as `{ kind: 'http', … }`: the variant is the object itself.
-    const counterpart = object === 'injector' ? loaded : loaded[map.yaml[key] ?? ''];
+    // A fault's `at` range loads beside atSeconds, as atRange.
+    const counterpart = object === 'injector' ? loaded : object === 'fault' && key === 'at' ? loaded.atRange : loaded[map.yaml[key] ?? ''];
     if (object === 'injector') expect(loaded.kind).toBe(map.yaml[key]);
     if (Array.isArray(value)) {
       for (const [index, item] of value.entries()) walk(child, item, (counterpart as unknown[])[index], visit);
@@ -99,7 +105,7 @@ describe('schema, field maps and loaded plan agree', () => {
         expect(loaded, `${object}.${key} loads into ${map.yaml[key]}`).toHaveProperty([map.yaml[key] ?? `unmapped ${key}`]);
       }
       for (const field of map.derived) expect(loaded, `${object} derives ${field}`).toHaveProperty([field]);
-      const known = [...Object.values(map.yaml), ...map.derived];
+      const known = [...Object.values(map.yaml), ...map.derived, ...(map.derivedSometimes ?? [])];
       const unknown = Object.keys(loaded).filter((field) => !known.includes(field));
       expect(unknown, `fields loaded for a ${object} that no schema property maps to`).toEqual([]);
     });

@@ -50,11 +50,15 @@ export type YamlKey<D extends SchemaObject> = keyof Definitions[D]['properties']
 export interface FieldMap<D extends SchemaObject, Loaded> {
   yaml: { readonly [K in YamlKey<D>]: keyof Loaded & string };
   derived: readonly (keyof Loaded & string)[];
+  /** Fields the loader adds for some values only (a fault's atRange, when `at` is a range). */
+  derivedSometimes?: readonly (keyof Loaded & string)[];
 }
 
 /** Compiles only when the map's values and derived fields cover every field of `Loaded`. */
 type Complete<M extends FieldMap<SchemaObject, Loaded>, Loaded> =
-  Exclude<keyof Loaded, M['yaml'][keyof M['yaml']] | M['derived'][number]> extends never ? M : never;
+  Exclude<keyof Loaded, M['yaml'][keyof M['yaml']] | M['derived'][number] | NonNullable<M['derivedSometimes']>[number]> extends never
+    ? M
+    : never;
 
 function fieldMap<D extends SchemaObject, Loaded>() {
   return <const M extends FieldMap<D, Loaded>>(map: M & Complete<M, Loaded>): M => map;
@@ -158,8 +162,14 @@ export const fieldMaps = {
       expect: 'expect',
     },
     derived: [],
+    // `at: { between, and }` loads as the range, and its start as atSeconds until the run draws it.
+    derivedSometimes: ['atRange'],
   }),
   // `inject: { http: … }` loads as `{ kind: 'http', … }`: each YAML key is a variant's kind.
+  atRange: fieldMap<'atRange', NonNullable<FaultSpec['atRange']>>()({
+    yaml: { between: 'fromSeconds', and: 'toSeconds' },
+    derived: [],
+  }),
   injector: fieldMap<'injector', Record<Injector['kind'], unknown>>()({
     yaml: { http: 'http', exec: 'exec', signal: 'signal', toxiproxy: 'toxiproxy' },
     derived: [],

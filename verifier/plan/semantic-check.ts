@@ -98,7 +98,18 @@ function checkSlot(
   windowSeconds: number | undefined,
   report: Report,
 ): void {
-  const at = typeof slot.at === 'string' ? parseDuration(slot.at) : undefined;
+  const range = isRecord(slot.at) ? slot.at : undefined;
+  const from = range && typeof range.between === 'string' ? parseDuration(range.between) : undefined;
+  const until = range && typeof range.and === 'string' ? parseDuration(range.and) : undefined;
+  if (from !== undefined && until !== undefined && until < from) {
+    report(
+      [...path, 'at', 'and'],
+      `the range ends (${formatDuration(until)}) before it begins (${formatDuration(from)})`,
+      'write the earlier offset under between',
+    );
+  }
+  // A range must fit at its latest: checked like a fixed time at `and`.
+  const at = typeof slot.at === 'string' ? parseDuration(slot.at) : until;
   const duration = positive(slot.duration, [...path, 'duration'], report);
   if (windowSeconds === undefined || windowSeconds === 0 || at === undefined) return;
   const windowEnd = formatDuration(windowSeconds);

@@ -87,7 +87,7 @@ interface BurstYaml extends Yaml<'burst'> {
 interface FaultYaml extends Yaml<'fault'> {
   name: string;
   description?: string;
-  at: string;
+  at: string | { between: string; and: string };
   duration: string;
   maxDuration?: string;
   inject: InjectorYaml;
@@ -250,7 +250,9 @@ function toFault(fault: FaultYaml, scope: InjectorScope): FaultSpec {
   return {
     name: fault.name,
     ...(fault.description !== undefined && { description: fault.description }),
-    atSeconds: seconds(fault.at),
+    ...(typeof fault.at === 'string'
+      ? { atSeconds: seconds(fault.at) }
+      : { atSeconds: seconds(fault.at.between), atRange: { fromSeconds: seconds(fault.at.between), toSeconds: seconds(fault.at.and) } }),
     durationSeconds: seconds(fault.duration),
     ...(fault.maxDuration !== undefined && { maxDurationSeconds: seconds(fault.maxDuration) }),
     inject,

@@ -190,8 +190,10 @@ export interface BurstRequest {
 export interface FaultSpec {
   name: string;
   description?: string;
-  /** Offset from t=0 of the injection. */
+  /** Offset from t=0 of the injection; with `atRange`, resolved when the run starts (until then its start). */
   atSeconds: number;
+  /** `at: { between, and }`: drawn when the run starts, from a seed the journal keeps. */
+  atRange?: { fromSeconds: number; toSeconds: number };
   /** How long the fault stays in place before it is reverted. */
   durationSeconds: number;
   /** Safety limit from the injection's start: reverted then whatever else happens. At least durationSeconds. */

@@ -13,6 +13,8 @@ export interface RunContext {
   record(event: EventInput): void;
   /** A progress line for the person at the terminal. */
   log(line: string): void;
+  /** A line that names a fault: held back while the run is sealed, given when the window ends. */
+  logFault(line: string): void;
   now(): Date;
   readonly schedule: Schedule;
 }

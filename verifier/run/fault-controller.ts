@@ -48,7 +48,8 @@ export class FaultController {
   }
 
   private async runFault(fault: FaultSpec): Promise<void> {
-    const { record, log, schedule, plan } = this.run;
+    const { record, schedule, plan } = this.run;
+    const log = (line: string) => this.run.logFault(line);
     await schedule.sleepUntil(fault.atSeconds);
     record({ kind: 'fault.injecting', fault: fault.name });
     this.injected.set(fault.name, fault);
@@ -92,7 +93,7 @@ export class FaultController {
       const revert = (async () => {
         await this.injecting.get(fault.name);
         if (!this.injected.has(fault.name)) return;
-        this.run.log(`${this.run.schedule.clock()} ${fault.name}: maxDuration ${limit}s reached; reverting it now`);
+        this.run.logFault(`${this.run.schedule.clock()} ${fault.name}: maxDuration ${limit}s reached; reverting it now`);
         await this.revert(fault, 'max-duration');
       })();
       this.limitReverts.push(revert);
@@ -106,7 +107,8 @@ export class FaultController {
    * the first to succeed takes the fault out and is journaled; the other's outcome only logged.
    */
   private async revert(fault: FaultSpec, reason: RevertReason): Promise<boolean> {
-    const { record, log, schedule } = this.run;
+    const { record, schedule } = this.run;
+    const log = (line: string) => this.run.logFault(line);
     if (fault.revert === 'none') {
       this.reverted(fault);
       return true;

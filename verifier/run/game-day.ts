@@ -4,6 +4,7 @@
 // The parts live beside this file: preflight.ts, baseline.ts, fault-controller.ts, loads.ts,
 // stop-conditions.ts, schedule.ts.
 
+import { randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortedError, errorMessage, RevertError } from '../errors.ts';
@@ -15,6 +16,7 @@ import { startPoller } from '../observe/poller.ts';
 import type { PrometheusClient } from '../observe/prometheus.ts';
 import type { Plan } from '../plan/types.ts';
 import { waitForCleanBaseline } from './baseline.ts';
+import { drawSchedule, hasRanges } from './draw.ts';
 import { journalClockOffset } from './clock-reads.ts';
 import type { RunContext } from './context.ts';
 import { FaultController } from './fault-controller.ts';
@@ -48,6 +50,13 @@ export interface RunOptions {
   onReverted?: () => void;
   /** Longest wait for Prometheus's record after the run (default 60 s). */
   recordDeadlineSeconds?: number;
+  /** Draws fault times from their ranges; a random one when absent (journaled, so a run can be replayed). */
+  seed?: number;
+  /**
+   * Nothing the team can see names a fault or its time until the window ends: the log leaves fault
+   * lines out (and gives them at the end), live progress and gameday's metrics get no fault events.
+   */
+  sealed?: boolean;
 }
 
 export interface RunResult {
@@ -64,9 +73,15 @@ export interface RunResult {
   reverted: string[];
 }
 
-export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunResult> {
+export async function runGameDay(planAsWritten: Plan, options: RunOptions): Promise<RunResult> {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
+  const seed = options.seed ?? randomInt(2 ** 31);
+  const { plan, drawn } = drawSchedule(planAsWritten, seed);
+  const sealed = options.sealed === true;
+  // While sealed, what names a fault waits here until the window ends.
+  const withheld: { lines: string[]; events: JournalEvent[]; open: boolean } = { lines: [], events: [], open: !sealed };
+  const isSealedEvent = (event: JournalEvent) => event.kind.startsWith('fault.') || event.kind === 'schedule.drawn';
   const runId = options.runId ?? (await freshRunId(options.runsDir, plan.name, now()));
   const runDir = join(options.runsDir, runId);
   await mkdir(runDir, { recursive: true });
@@ -81,16 +96,41 @@ export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunRe
   const record = (input: EventInput): void => {
     const event = { at: now().toISOString(), ...input } as JournalEvent;
     journal.append(event);
+    if (!withheld.open && isSealedEvent(event)) {
+      withheld.events.push(event);
+      return;
+    }
+    if (!withheld.open && event.kind === 'run.started') {
+      // Live progress and gameday's metrics learn of the run, not of its faults: those come at the end.
+      withheld.events.push(event);
+      deliver({ ...event, plan: { ...event.plan, faults: [] } });
+      return;
+    }
+    deliver(event);
+    if (event.kind === 'window.ended' && !withheld.open) unseal();
+  };
+  function deliver(event: JournalEvent): void {
     try {
       options.onEvent?.(event);
     } catch (error) {
       log(`event listener failed: ${errorMessage(error)}`);
     }
+  }
+  function unseal(): void {
+    withheld.open = true;
+    log(`the window is over: unsealing the schedule (seed ${seed})`);
+    for (const line of withheld.lines.splice(0)) log(line);
+    for (const event of withheld.events.splice(0)) deliver(event);
+  }
+  const logFault = (line: string): void => {
+    if (withheld.open) log(line);
+    else withheld.lines.push(line);
   };
   const schedule = new Schedule(now, aborter.signal, options.signal);
-  const run = new GameDay({ plan, runId, runDir, record, log, now, schedule }, options, aborter);
-  record({ kind: 'run.started', runId, plan, gamedayVersion: options.gamedayVersion ?? 'dev', pid: process.pid });
-  log(`run ${runId}: journal ${journal.file}`);
+  const run = new GameDay({ plan, runId, runDir, record, log, logFault, now, schedule }, options, aborter);
+  record({ kind: 'run.started', runId, plan: planAsWritten, gamedayVersion: options.gamedayVersion ?? 'dev', pid: process.pid });
+  if (hasRanges(planAsWritten) || sealed) record({ kind: 'schedule.drawn', seed, sealed, faults: drawn.faults });
+  log(`run ${runId}: journal ${journal.file}${sealed ? '; the schedule is sealed until the window ends (gameday reveal shows it)' : ''}`);
 
   let status: RunResult['status'] = 'completed';
   let reason: string | undefined;
@@ -105,6 +145,8 @@ export async function runGameDay(plan: Plan, options: RunOptions): Promise<RunRe
     reason = errorMessage(failure);
     log(`${status}: ${reason}`);
   }
+  // Whatever ended the run, nothing is secret any more.
+  if (!withheld.open) unseal();
   const { reverted, unreverted } = await run.cleanUp(status === 'completed' ? 'scheduled' : 'aborted', journal.failure !== undefined);
   record({ kind: 'run.ended', status, ...(reason ? { reason } : {}) });
   journal.close();
