@@ -30,8 +30,8 @@ faults:
     at: 0s
     duration: 25s
     exposedBy: typo-burst
-    inject: { exec: { command: [cp, ${demoDir}config/capacity-typo.json, ${stateDir}/capacity.json] } }
-    revert: { exec: { command: [cp, ${demoDir}config/capacity.json, ${stateDir}/capacity.json] } }
+    inject: { exec: { command: [cp, ${join(demoDir, 'config', 'capacity-typo.json')}, ${stateDir}/capacity.json] } }
+    revert: { exec: { command: [cp, ${join(demoDir, 'config', 'capacity.json')}, ${stateDir}/capacity.json] } }
     expect:
       - { alert: HighErrorRate, within: 15s }
   - name: replicas-cut

@@ -4,7 +4,7 @@
 // matches report.json, and that junit.xml parses in the browser's XML parser. Screenshots land in
 // test-artifacts/ (git-ignored): report.png (the run) and compare.png (the trend across two runs).
 
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,7 +32,12 @@ describe('report.html in Chromium', () => {
     dir = await mkdtemp(join(tmpdir(), 'gameday-html-'));
     for (const name of ['demo-run-1', 'demo-run-2']) {
       await mkdir(join(dir, name));
-      await copyFile(fixture(name), join(dir, name, 'journal.jsonl'));
+      // Recorded before runbook paths became relative to the plan's folder (and in a temporary
+      // copy of the demo): point the plan at the demo's folder and its runbooks as it is now.
+      const journal = (await readFile(fixture(name), 'utf8'))
+        .replace(/"file":"[^"]*\/plan\.yaml"/g, `"file":${JSON.stringify(join(repoRoot, 'examples', 'demo', 'plan.yaml'))}`)
+        .replaceAll('"runbook_url":"examples/demo/runbooks/', '"runbook_url":"runbooks/');
+      await writeFile(join(dir, name, 'journal.jsonl'), journal);
     }
     runDir = join(dir, 'demo-run-1');
     report = (await rebuildReports(runDir)).report;
