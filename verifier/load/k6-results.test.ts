@@ -99,6 +99,34 @@ describe('readTraceSamples', () => {
     expect(latencies).toEqual([]);
   });
 
+  it('splits the samples by the journey tag of traces/journeys.ts, with their latencies', async () => {
+    const file = fixture('trace-journeys.jsonl');
+    const { samples, latencies, journeys } = await readTraceResults(file);
+    // Counted from the file itself: the trace_ok points of each journey, and their outcomes.
+    const points = (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter((line) => line.includes('"metric":"trace_ok","type":"Point"'))
+      .map((line) => JSON.parse(line) as { data: { value: number; tags: { journey: string } } });
+    const outcomes = (journey: string) => points.filter((p) => p.data.tags.journey === journey).map((p) => (p.data.value === 0 ? 0 : 1));
+    expect(journeys.map((j) => j.journey)).toEqual(['browse', 'checkout']);
+    const [browse, checkout] = journeys;
+    expect(browse?.samples.map(([, ok]) => ok).sort()).toEqual(outcomes('browse').sort());
+    expect(checkout?.samples.map(([, ok]) => ok).sort()).toEqual(outcomes('checkout').sort());
+    // The server failed every other POST /pay: checkout failed, browse never did.
+    expect(checkout?.samples.some(([, ok]) => ok === 0)).toBe(true);
+    expect(browse?.samples.every(([, ok]) => ok === 1)).toBe(true);
+    // Checkout's first step waits 150 ms on the server; browse's only step does not.
+    expect(checkout?.latencies.every(([, ms]) => ms >= 150)).toBe(true);
+    expect(browse?.latencies.every(([, ms]) => ms < 150)).toBe(true);
+    // Every sample is in exactly one journey, and the whole keeps them all.
+    expect((browse?.samples.length ?? 0) + (checkout?.samples.length ?? 0)).toBe(samples.length);
+    expect((browse?.latencies.length ?? 0) + (checkout?.latencies.length ?? 0)).toBe(latencies.length);
+  });
+
+  it('has no journeys for the unnamed trace', async () => {
+    expect((await readTraceResults(fixture('trace-results.jsonl'))).journeys).toEqual([]);
+  });
+
   it('says where the file should have been when it is missing', async () => {
     const file = join(tmp, 'missing', 'trace-results.jsonl');
     const error = await readTraceSamples(file).catch((e: unknown) => e);

@@ -22,6 +22,11 @@ export interface TraceResults {
    * oldest first. Empty for a script that does not set the metadata.
    */
   latencies: TraceLatency[];
+  /**
+   * The same per named journey (the `journey` tag traces/lib/contract.ts sets), in order of first
+   * appearance; empty for a trace whose iterations carry no journey.
+   */
+  journeys: Array<{ journey: string; samples: TraceSample[]; latencies: TraceLatency[] }>;
 }
 
 /**
@@ -49,6 +54,8 @@ export async function readTraceResults(file: string, metric = 'trace_ok'): Promi
   const input: Readable = file.endsWith('.gz') ? pipeline(createReadStream(file), createGunzip(), () => {}) : createReadStream(file);
 
   const samples: TraceSample[] = [];
+  // The journey of each sample that has one, by the sample itself.
+  const journeyOf = new Map<TraceSample, string>();
   // started_ms of the iteration → its duration; joined to the samples at the end, whatever the order.
   const durations = new Map<number, number>();
   // A point line contains these two fragments in k6's JSON output; checking them first avoids
@@ -71,9 +78,12 @@ export async function readTraceResults(file: string, metric = 'trace_ok'): Promi
         torn = lineNumber;
         continue;
       }
-      const { started, time, value } = pointData(point, file, lineNumber);
-      if (isSample) samples.push([started ?? time, value === 0 ? 0 : 1]);
-      else if (started !== undefined) durations.set(started, value);
+      const { started, time, value, journey } = pointData(point, file, lineNumber);
+      if (isSample) {
+        const sample: TraceSample = [started ?? time, value === 0 ? 0 : 1];
+        samples.push(sample);
+        if (journey !== undefined) journeyOf.set(sample, journey);
+      } else if (started !== undefined) durations.set(started, value);
     }
   } catch (error) {
     if (error instanceof LoadError) throw error;
@@ -81,14 +91,27 @@ export async function readTraceResults(file: string, metric = 'trace_ok'): Promi
   }
   samples.sort((a, b) => a[0] - b[0]);
   const latencies: TraceLatency[] = [];
-  for (const [at] of samples) {
+  const journeys = new Map<string, { journey: string; samples: TraceSample[]; latencies: TraceLatency[] }>();
+  for (const sample of samples) {
+    const [at] = sample;
     const duration = durations.get(at);
-    if (duration !== undefined) latencies.push([at, Math.round(duration * 1000) / 1000]);
+    const latency: TraceLatency | undefined = duration === undefined ? undefined : [at, Math.round(duration * 1000) / 1000];
+    if (latency) latencies.push(latency);
+    const journey = journeyOf.get(sample);
+    if (journey === undefined) continue;
+    const record = journeys.get(journey) ?? { journey, samples: [], latencies: [] };
+    record.samples.push(sample);
+    if (latency) record.latencies.push(latency);
+    journeys.set(journey, record);
   }
-  return { samples, latencies };
+  return { samples, latencies, journeys: [...journeys.values()] };
 }
 
-function pointData(point: unknown, file: string, line: number): { started: number | undefined; time: number; value: number } {
+function pointData(
+  point: unknown,
+  file: string,
+  line: number,
+): { started: number | undefined; time: number; value: number; journey: string | undefined } {
   const data = isRecord(point) && isRecord(point.data) ? point.data : undefined;
   if (data === undefined || typeof data.value !== 'number' || typeof data.time !== 'string') {
     throw badLine(file, line, 'expected {"data": {"time": string, "value": number}}');
@@ -98,7 +121,8 @@ function pointData(point: unknown, file: string, line: number): { started: numbe
   if (!Number.isFinite(started) && !Number.isFinite(time)) {
     throw badLine(file, line, `expected an RFC 3339 time, got ${JSON.stringify(data.time)}`);
   }
-  return { started: Number.isFinite(started) ? started : undefined, time, value: data.value };
+  const journey = isRecord(data.tags) && typeof data.tags.journey === 'string' && data.tags.journey !== '' ? data.tags.journey : undefined;
+  return { started: Number.isFinite(started) ? started : undefined, time, value: data.value, journey };
 }
 
 function badLine(file: string, line: number, reason: string): LoadError {

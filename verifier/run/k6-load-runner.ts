@@ -34,8 +34,8 @@ export function createK6Runner(options: K6RunnerOptions): LoadRunner {
     async startTrace(spec) {
       const process = await startTrace({ k6Path: options.k6Path, env, ...spec });
       return handleFor(process, traceVusDefault, async () => {
-        const { samples, latencies } = await readTraceResults(process.resultFile);
-        return { traceSamples: samples, traceLatencies: latencies };
+        const { samples, latencies, journeys } = await readTraceResults(process.resultFile);
+        return { traceSamples: samples, traceLatencies: latencies, ...(journeys.length > 0 && { traceJourneys: journeys }) };
       });
     },
     async startBurst(spec) {

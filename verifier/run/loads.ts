@@ -146,6 +146,33 @@ export class Loads {
     return load;
   }
 
+  /**
+   * The trace's samples: one event per named journey (the analysis judges impact per journey and
+   * overall from them), and one for iterations without a journey, or all of them when none has one.
+   */
+  private recordTrace(finish: LoadFinish): void {
+    const { record } = this.run;
+    const journeys = finish.traceJourneys ?? [];
+    if (journeys.length === 0) {
+      record({
+        kind: 'trace.samples',
+        samples: finish.traceSamples ?? [],
+        ...(finish.traceLatencies ? { latencies: finish.traceLatencies } : {}),
+      });
+      return;
+    }
+    // The journeys hold the very sample tuples of traceSamples (k6-results.ts): what is left is untagged.
+    const named = new Set(journeys.flatMap((journey) => journey.samples));
+    const rest = (finish.traceSamples ?? []).filter((sample) => !named.has(sample));
+    if (rest.length > 0) {
+      const restAt = new Set(rest.map(([at]) => at));
+      record({ kind: 'trace.samples', samples: rest, latencies: (finish.traceLatencies ?? []).filter(([at]) => restAt.has(at)) });
+    }
+    for (const journey of journeys) {
+      record({ kind: 'trace.samples', journey: journey.journey, samples: journey.samples, latencies: journey.latencies });
+    }
+  }
+
   private ended(role: LoadRole, name: string, finish: LoadFinish): void {
     const { record, log, schedule } = this.run;
     record({
@@ -158,13 +185,7 @@ export class Loads {
       ...(finish.error ? { error: finish.error } : {}),
       ...(finish.processes ? { processes: finish.processes } : {}),
     });
-    if (finish.traceSamples) {
-      record({
-        kind: 'trace.samples',
-        samples: finish.traceSamples,
-        ...(finish.traceLatencies ? { latencies: finish.traceLatencies } : {}),
-      });
-    }
+    if (finish.traceSamples) this.recordTrace(finish);
     if (finish.result) {
       const r = finish.result;
       log(

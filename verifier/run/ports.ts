@@ -31,6 +31,8 @@ export interface LoadFinish {
   traceSamples?: Array<[number, 0 | 1]>;
   /** Trace: per-iteration duration, [unix ms as in traceSamples, milliseconds]. */
   traceLatencies?: Array<[number, number]>;
+  /** Trace: the same per named journey; absent or empty for a trace without journeys. */
+  traceJourneys?: Array<{ journey: string; samples: Array<[number, 0 | 1]>; latencies: Array<[number, number]> }>;
   /** Set when k6 ended in a way that was not asked for (crash, bad script); carries the log tail. */
   error?: string;
   /** A burst split over k6 processes: each one's own end; `result` is their merge. */
