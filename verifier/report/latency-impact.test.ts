@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeRun } from '../analyze/index.ts';
-import { expectAlert, faultSpec, JournalBuilder, parseJournal, testPlan } from '../analyze/testing/journal-builder.ts';
+import { at, expectAlert, faultSpec, JournalBuilder, parseJournal, T0, testPlan } from '../analyze/testing/journal-builder.ts';
 import { toHtml } from './html/page.ts';
 import { toMarkdown } from './markdown.ts';
+import { traceRecord } from './trace-record.ts';
 import { toReportJson } from './report-json.ts';
 import { reportSchemaErrors } from './report-schema.ts';
 import { compareRuns, formatTrend } from './trend.ts';
@@ -112,5 +113,52 @@ describe('the recorded demo run (demo-run-1): replicas-cut slowed every request 
   it('keeps failure-only faults as failures and a fault as fast as the baseline as none', () => {
     expect(impactOf('queue-host-unreachable')).toMatchObject({ kind: 'failures', failedRequests: 25, latency: { slow: false } });
     expect(impactOf('cache-broken')).toMatchObject({ kind: 'none', impactSeconds: 0, latency: { slow: false } });
+  });
+});
+
+describe('named journeys: per-journey impact in every renderer', () => {
+  /** One iteration a second per journey from 0 to 200 s; checkout's take 900 ms from 62 to 121 s, browse's never slow down. */
+  function journeyEvents(journey: string, ms: (s: number) => number) {
+    const samples: Array<[number, 0 | 1]> = [];
+    const latencies: Array<[number, number]> = [];
+    for (let s = 0; s <= 200; s++) {
+      samples.push([T0 + s * 1000 + 500, 1]);
+      latencies.push([T0 + s * 1000 + 500, ms(s)]);
+    }
+    return { kind: 'trace.samples' as const, at: at(201), journey, samples, latencies };
+  }
+  const plan = testPlan({
+    faults: [faultSpec('payments-slow', { atSeconds: 60, durationSeconds: 60, expect: [expectAlert('LatencyHigh', 60)] })],
+  });
+  const events = new JournalBuilder(plan)
+    .windowStarted(0)
+    .push(journeyEvents('browse', () => 30))
+    .push(journeyEvents('checkout', (s) => (s >= 62 && s <= 121 ? 900 : 40)))
+    .injected('payments-slow', 60)
+    .reverted('payments-slow', 120)
+    .windowEnded(180)
+    .runEnded(200)
+    .build();
+  const report = toReportJson(analyzeRun(events));
+
+  it('judges each journey against its own baseline', () => {
+    expect(reportSchemaErrors(report)).toEqual([]);
+    const journeys = report.faults[0]?.impact?.journeys ?? [];
+    expect(journeys.map((j) => [j.journey, j.kind, j.impactSeconds, j.latency?.baseline?.p95Ms])).toEqual([
+      ['browse', 'none', 0, 30],
+      ['checkout', 'latency', 60, 40],
+    ]);
+  });
+
+  it('lists the journeys under their fault in report.md', () => {
+    const markdown = toMarkdown(report, links);
+    expect(markdown).toContain('| payments-slow · browse | 120 | 0 | — | 30 / 30 / 30 ms | 30 ms ×2 | 0 s |');
+    expect(markdown).toContain('| payments-slow · checkout | 120 | 0 | — | 40 / 900 / 900 ms | 40 ms ×2 | 60 s (slow) |');
+  });
+
+  it('draws a latency lane per journey in report.html', () => {
+    const html = toHtml(report, { links, trace: traceRecord(events) });
+    expect([...html.matchAll(/<g class="lane lane-latency" data-journey="([^"]+)">/g)].map((m) => m[1])).toEqual(['browse', 'checkout']);
+    expect(html).toMatch(/<tr data-fault="payments-slow" data-journey="checkout" data-impact="latency">/);
   });
 });

@@ -38,7 +38,13 @@ export function timelineSvg(report: ReportJson, trace: TraceRecord): SafeHtml {
   const top = 30;
   const successTop = top;
   const latencyTop = successTop + LANE + GAP;
-  const faultsTop = latencyTop + LANE + GAP;
+  // One latency lane per named journey (each has its own normal), else one for the whole trace.
+  const journeys = trace.journeys ?? [];
+  const latencyLanes =
+    journeys.length === 0
+      ? [latencyLane(trace, span, x, latencyTop)]
+      : journeys.map((journey, index) => latencyLane(journey, span, x, latencyTop + index * (LANE + GAP), journey.journey));
+  const faultsTop = latencyTop + latencyLanes.length * (LANE + GAP);
   const burstsTop = faultsTop + Math.max(1, report.faults.length) * ROW + GAP;
   const alertsTop = burstsTop + Math.max(1, report.bursts.length) * ROW + GAP;
   const alertRows = expectations.length + report.unexpectedAlerts.length;
@@ -52,7 +58,7 @@ export function timelineSvg(report: ReportJson, trace: TraceRecord): SafeHtml {
     faultBands(report.faults, x, span, successTop, bottom),
     blindBands(report, x, span, successTop, bottom),
     successLane(trace, span, x, successTop),
-    latencyLane(trace, span, x, latencyTop),
+    ...latencyLanes,
     faultLane(report.faults, x, span, faultsTop),
     burstLane(report, x, span, burstsTop, successTop, bottom),
     alertLane(report, expectations, x, span, alertsTop),

@@ -66,10 +66,13 @@ export function successLane(trace: TraceRecord, span: Span, x: XScale, top: numb
   return joinHtml(out, '\n');
 }
 
-export function latencyLane(trace: TraceRecord, span: Span, x: XScale, top: number): SafeHtml {
+/** One latency lane: the whole trace's, or one journey's (`journey` set) when the trace has named journeys. */
+export function latencyLane(trace: TraceRecord, span: Span, x: XScale, top: number, journey?: string): SafeHtml {
   const out = [
-    markup`<g class="lane lane-latency">`,
-    laneLabel('trace latency', top, LANE, 'iteration time (write + read back), log scale'),
+    journey === undefined ? markup`<g class="lane lane-latency">` : markup`<g class="lane lane-latency" data-journey="${journey}">`,
+    journey === undefined
+      ? laneLabel('trace latency', top, LANE, 'iteration time (write + read back), log scale')
+      : laneLabel(`latency: ${journey}`, top, LANE, `iteration time of journey ${journey} (all its steps), log scale`),
   ];
   const max = Math.max(10, ...trace.latencies.map(([, ms]) => ms));
   const decades = Math.max(1, Math.ceil(Math.log10(max)));
