@@ -16,10 +16,11 @@ import { shiftedPlanHead } from './shifted-demo-plan.ts';
 const offset = 28000;
 const ports = demoPorts(offset);
 
-// The fault at 15 s, so the baseline before it holds some fifteen iterations.
-const plan = `${shiftedPlanHead({ name: 'slow-only', window: '{ duration: 40s, baselineTimeout: 60s, grace: 10s }', ports })}faults:
+// The fault at 30 s, so the baseline before it holds 30 iterations or more: with fewer than 20, one
+// slow request (a busy machine) is the baseline's p95 and hides the fault's slowness.
+const plan = `${shiftedPlanHead({ name: 'slow-only', window: '{ duration: 55s, baselineTimeout: 60s, grace: 10s }', ports })}faults:
   - name: replicas-cut
-    at: 15s
+    at: 30s
     duration: 20s
     inject: { http: { url: http://127.0.0.1:${ports.admin}/admin/replicas, body: { reachable: false } } }
     revert: { http: { url: http://127.0.0.1:${ports.admin}/admin/replicas, body: { reachable: true } } }

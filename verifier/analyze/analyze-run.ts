@@ -10,7 +10,7 @@ import { clusterPeers, mergePeerPolls } from './alertmanager-peers.ts';
 import { buildEpisodes } from './episodes.ts';
 import { type DetectionWindow, type JudgeContext, judgeExpectation, notInjectedExpectation, type RuleFacts } from './expectations.ts';
 import { faultImpact, type LatencyContext, traceTotals } from './impact.ts';
-import { baselineLatency, DEFAULT_LATENCY_FACTOR } from './latency.ts';
+import { baselineLatency, DEFAULT_LATENCY_FACTOR, thinBaselineNote } from './latency.ts';
 import { type FaultEvents, indexJournal, type JournalIndex, windowSpan } from './journal-index.ts';
 import { includesLabels } from '../alerting/labels.ts';
 import type { FaultAnalysis, RunAnalysis, RunInfo } from './model.ts';
@@ -96,18 +96,22 @@ function runInfo(journal: JournalIndex): RunInfo {
 }
 
 /** The latency baselines: the trace before the first injection, overall and per journey. */
-function latencyContext(journal: JournalIndex): LatencyContext {
+function latencyContext(journal: JournalIndex): RunLatency {
   const injections = [...journal.faults.values()].flatMap((fault) => (fault.injected ? [parseInstant(fault.injected.at)] : []));
   const firstFault = injections.length === 0 ? null : Math.min(...injections);
   return {
     // Journals from before the plan had `impact` carry no factor: the default then.
     factor: journal.plan.impact?.latencyFactor ?? DEFAULT_LATENCY_FACTOR,
+    firstFaultAt: firstFault,
     baseline: baselineLatency(journal.traceLatencies, firstFault),
     journeyBaselines: new Map([...journal.traceJourneys].map(([name, record]) => [name, baselineLatency(record.latencies, firstFault)])),
   };
 }
 
-function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeContext, latency: LatencyContext): FaultAnalysis {
+/** The latency context of every fault, and the first injection that ends the baseline. */
+type RunLatency = LatencyContext & { firstFaultAt: EpochMs | null };
+
+function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeContext, latency: RunLatency): FaultAnalysis {
   const { episodes } = context;
   const recorded: FaultEvents = journal.faults.get(fault.name) ?? {};
   const base = {
@@ -143,6 +147,8 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
   const origin = originOf(fault, injectedAt, journal, notes);
   const deadline = deadlineOf(fault, injectedAt, revertedAt, journal, notes);
   notes.push(...traceRestartNotes(journal, injectedAt, deadline ?? revertedAt ?? Number.POSITIVE_INFINITY));
+  // Said once, on the first fault, and only for a trace that records latencies at all.
+  if (injectedAt === latency.firstFaultAt && journal.traceLatencies.length > 0) notes.push(...thinBaselineNote(latency.baseline));
   const window: DetectionWindow = {
     injectedAt,
     origin: origin.at,

@@ -12,6 +12,19 @@ export type TraceLatency = readonly [EpochMs, number];
 /** The default of the plan's `impact.latencyFactor`. */
 export const DEFAULT_LATENCY_FACTOR = 2;
 
+/** Below this many requests, one slow request is the baseline's p95 (nearest rank: ceil(0.95·n) = n). */
+export const STEADY_BASELINE_REQUESTS = 20;
+
+/** Words for a baseline too thin to judge slowness by, or none. */
+export function thinBaselineNote(baseline: LatencyFigures | null): string[] {
+  if (baseline === null) return ['no trace latency before the first fault: slowness could not be judged (start the first fault later)'];
+  if (baseline.requests >= STEADY_BASELINE_REQUESTS) return [];
+  return [
+    `the latency baseline holds only ${baseline.requests} trace requests before the first fault, so its slowest request sets its p95 ` +
+      `(${baseline.p95Ms} ms); start the first fault later (${STEADY_BASELINE_REQUESTS} requests or more) for a steadier baseline`,
+  ];
+}
+
 /** Nearest-rank percentile (p in 0..1) of values sorted ascending; the value of a real request. */
 function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.max(1, Math.ceil(p * sorted.length));

@@ -61,6 +61,10 @@ describe('a slow-only fault (built journal)', () => {
     });
   });
 
+  it('has a steady baseline (60 requests): no note about it', () => {
+    expect(fault?.notes.join('\n')).not.toContain('latency baseline');
+  });
+
   it('reads as slow in report.md, not "0 failed, 0 s impact"', () => {
     const markdown = toMarkdown(report, links);
     expect(markdown).toContain('| db-slow | 120 | 0 | — | 24 / 1500 / 1500 ms | 24 ms ×2 | 60 s (slow) | 02:02:02Z | 2.25 s |');
@@ -108,6 +112,17 @@ describe('the recorded demo run (demo-run-1): replicas-cut slowed every request 
         slowRequests: 20,
       },
     });
+  });
+
+  it('says its baseline is thin: 3 requests, whose slowest is the p95', () => {
+    const first = report.faults.find((fault) => fault.injectedAt !== null);
+    expect(first?.notes.join('\n')).toContain('the latency baseline holds only 3 trace requests before the first fault');
+    expect(
+      report.faults
+        .slice(1)
+        .flatMap((fault) => fault.notes)
+        .join('\n'),
+    ).not.toContain('latency baseline');
   });
 
   it('keeps failure-only faults as failures and a fault as fast as the baseline as none', () => {
