@@ -115,7 +115,10 @@ export class FaultController {
     }
     const startedAt = this.run.now().toISOString();
     try {
-      const detail = await runInjector(fault.revert, injectorContext(this.run.plan.file, this.run.runId, fault.name, 'revert', this.run.runDir));
+      const detail = await runInjector(
+        fault.revert,
+        injectorContext(this.run.plan.file, this.run.runId, fault.name, 'revert', this.run.runDir),
+      );
       if (!this.injected.has(fault.name)) {
         log(`${schedule.clock()} ${fault.name}: a ${reason} revert also succeeded, after another had taken the fault out`);
         return true;
