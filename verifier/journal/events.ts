@@ -119,6 +119,11 @@ export interface LoadResult {
   httpReqs: number;
   httpReqFailedRate: number;
   httpReqDurationP95Ms: number | null;
+  /**
+   * `prometheus` when k6 died before its summary: the figures are what it pushed by remote write
+   * up to its end (no p95). Absent: k6's own end-of-test summary.
+   */
+  source?: 'prometheus';
 }
 
 /** Fault times drawn from ranges when the run started, and the seed that replays them. */

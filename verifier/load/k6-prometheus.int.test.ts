@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrometheusClient } from '../observe/prometheus.ts';
+import { salvageBurst } from '../run/burst-salvage.ts';
 import { resolveTool } from '../toolchain/index.ts';
 import { readTraceSamples } from './k6-results.ts';
 import { startBurst, startTrace } from './k6-runner.ts';
@@ -146,5 +148,56 @@ describe('remote write to Prometheus', () => {
       method: 'GET',
     });
     expect(Number(reads[0]?.value[1])).toBeGreaterThanOrEqual(200);
+  });
+
+  it('a burst killed mid-way: what it pushed until then says how far it got (gameday run reads it when there is no summary)', async () => {
+    const runId = `prom-killed-${Date.now()}`;
+    const startedAt = new Date();
+    const burst = await startBurst({
+      k6Path,
+      script: join(import.meta.dirname, '../../loadtests/burst.ts'),
+      baseUrl: server.baseUrl,
+      rate: 200,
+      durationSeconds: 30,
+      runId,
+      runDir: join(dir, 'killed'),
+      prometheusUrl,
+      name: 'doomed',
+    });
+    await waitFor(
+      'the burst counting in Prometheus',
+      async () => (await query(`k6_iterations_total{testid="${runId}"}`)).length > 0,
+      20_000,
+    );
+    await waitFor('three seconds of the burst', async () => Date.now() - startedAt.getTime() > 3000, 10_000);
+    process.kill(burst.pid, 'SIGKILL');
+    await burst.done.catch(() => undefined);
+    const endedAt = new Date();
+    const served = server.count('GET burst');
+    const prometheusClient = new PrometheusClient({ baseUrl: prometheusUrl });
+    const result = await salvageBurst((expr, time) => prometheusClient.query(expr, time), {
+      runId,
+      burst: 'doomed',
+      requestedRate: 200,
+      durationSeconds: 30,
+      startedAt,
+      endedAt,
+    });
+    expect(result?.source).toBe('prometheus');
+    // Pushed once a second: the last push counts at most a second or two less than was served.
+    expect(result?.iterations).toBeGreaterThan(0);
+    expect(result?.iterations).toBeLessThanOrEqual(served);
+    expect(result?.iterations).toBeGreaterThanOrEqual(served - 2 * 200);
+    expect(result?.httpReqs).toBeGreaterThanOrEqual(result?.iterations ?? Infinity);
+    expect(
+      await salvageBurst((expr, time) => prometheusClient.query(expr, time), {
+        runId,
+        burst: 'never-ran',
+        requestedRate: 1,
+        durationSeconds: 1,
+        startedAt,
+        endedAt,
+      }),
+    ).toBeUndefined();
   });
 });

@@ -25,6 +25,7 @@ import type { LoadRunner } from './ports.ts';
 import { runPreflight } from './preflight.ts';
 import { reconcileRecord } from './reconcile.ts';
 import { Schedule, withinDeadline } from './schedule.ts';
+import { salvageBurst } from './burst-salvage.ts';
 import { describeTrigger, type Trigger, watchStopConditions } from './stop-conditions.ts';
 import { ToxiproxySession } from './toxiproxy-session.ts';
 
@@ -187,7 +188,9 @@ class GameDay {
     this.options = options;
     this.aborter = aborter;
     this.faults = new FaultController(run);
-    this.loads = new Loads(run, options.loadRunner);
+    this.loads = new Loads(run, options.loadRunner, (span) =>
+      salvageBurst((expr, time) => options.prometheus.query(expr, time), { runId: run.runId, ...span }),
+    );
     this.startedAt = run.now();
   }
 

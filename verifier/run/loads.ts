@@ -5,10 +5,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../errors.ts';
-import type { LoadRole } from '../journal/events.ts';
+import type { LoadResult, LoadRole } from '../journal/events.ts';
 import type { BurstSpec } from '../plan/types.ts';
 import type { RunContext } from './context.ts';
 import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
+
+export type Salvage = (span: {
+  burst: string;
+  requestedRate: number;
+  durationSeconds: number;
+  startedAt: Date;
+  endedAt: Date;
+}) => Promise<LoadResult | undefined>;
 
 interface TrackedLoad {
   handle: LoadHandle;
@@ -29,9 +37,13 @@ export class Loads {
   private readonly run: RunContext;
   private readonly runner: LoadRunner;
 
-  constructor(run: RunContext, runner: LoadRunner) {
+  /** What a burst whose k6 died achieved, from what it pushed to Prometheus (burst-salvage.ts). */
+  private readonly salvage: Salvage | undefined;
+
+  constructor(run: RunContext, runner: LoadRunner, salvage?: Salvage) {
     this.run = run;
     this.runner = runner;
+    this.salvage = salvage;
   }
 
   /** Starts the trace for `durationSeconds` (longer than the window: it must outlive the grace). */
@@ -135,9 +147,10 @@ export class Loads {
       ...(handle.processes ? { processes: handle.processes } : {}),
       ...(handle.releaseSkewMs !== undefined ? { releaseSkewMs: handle.releaseSkewMs } : {}),
     });
+    const startedAt = this.run.now();
     const done = handle.finished
       .then(
-        (finish) => this.ended(role, name, finish),
+        async (finish) => this.ended(role, name, await this.salvaged(role, name, rate, durationSeconds, startedAt, finish)),
         (error) => this.ended(role, name, { exitCode: null, signal: null, error: errorMessage(error) }),
       )
       .then(() => (role === 'trace' && !this.stopping ? this.restartTrace() : undefined));
@@ -171,6 +184,24 @@ export class Loads {
     for (const journey of journeys) {
       record({ kind: 'trace.samples', journey: journey.journey, samples: journey.samples, latencies: journey.latencies });
     }
+  }
+
+  /** A burst that ended without its summary gets the figures it pushed to Prometheus, when there are any. */
+  private async salvaged(
+    role: LoadRole,
+    name: string,
+    rate: number,
+    durationSeconds: number,
+    startedAt: Date,
+    finish: LoadFinish,
+  ): Promise<LoadFinish> {
+    if (role !== 'burst' || finish.result || !this.salvage) return finish;
+    const result = await this.salvage({ burst: name, requestedRate: rate, durationSeconds, startedAt, endedAt: this.run.now() }).catch(
+      () => undefined,
+    );
+    if (!result) return finish;
+    const note = 'its figures are what k6 pushed to Prometheus until it ended (no summary)';
+    return { ...finish, result, error: finish.error ? `${finish.error}; ${note}` : note };
   }
 
   private ended(role: LoadRole, name: string, finish: LoadFinish): void {
