@@ -12,6 +12,7 @@ import type { Plan } from '../plan/types.ts';
 import { resolveTool } from '../toolchain/index.ts';
 import type { CheckFinding, CheckReport } from './findings.ts';
 import { injectorFinding } from './injector-findings.ts';
+import { journeyFindings } from './journey-findings.ts';
 import { feasibilityOf, ruleFinding } from './rule-findings.ts';
 import { silenceFindings } from './silence-findings.ts';
 import { baselineFinding, discoveryFinding, endpointFinding, planFinding, watchdogFinding } from './stack-findings.ts';
@@ -82,6 +83,7 @@ export async function checkPlan(plan: Plan, deps: Partial<CheckDeps> = {}): Prom
     ...distinctExpectations(plan).map((expectation) => baselineFinding(expectation, world)),
     ...(silences === undefined ? [] : silenceFindings(distinctExpectations(plan), silences, rules, plan, d.now())),
     ...(plan.monitoring.watchdog === undefined ? [] : [watchdogFinding(plan.monitoring.watchdog, world)]),
+    ...journeyFindings(plan, rules),
     ...(await Promise.all(
       plan.faults.flatMap((fault) => [
         injectorFinding(fault, 'inject', fault.inject, plan, d),

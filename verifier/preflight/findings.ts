@@ -14,6 +14,7 @@ export type CheckName =
   | 'baseline'
   | 'silence'
   | 'watchdog'
+  | 'journey'
   | 'injector'
   | 'host';
 
