@@ -22,6 +22,10 @@ import type {
   Injector,
   JourneySpec,
   JourneyStep,
+  KubernetesResourceList,
+  KubernetesResources,
+  KubernetesRun,
+  KubernetesRunner,
   MonitoringSpec,
   Plan,
   Readiness,
@@ -146,7 +150,22 @@ export const fieldMaps = {
       processes: 'processes',
       script: 'script',
       requests: 'requests',
+      engine: 'engine',
+      kubernetes: 'kubernetes',
     },
+    derived: [],
+  }),
+  kubernetesRun: fieldMap<'kubernetesRun', KubernetesRun>()({
+    yaml: { namespace: 'namespace', parallelism: 'parallelism', runner: 'runner' },
+    derived: [],
+  }),
+  kubernetesRunner: fieldMap<'kubernetesRunner', KubernetesRunner>()({ yaml: { image: 'image', resources: 'resources' }, derived: [] }),
+  kubernetesResources: fieldMap<'kubernetesResources', KubernetesResources>()({
+    yaml: { limits: 'limits', requests: 'requests' },
+    derived: [],
+  }),
+  kubernetesResourceList: fieldMap<'kubernetesResourceList', KubernetesResourceList>()({
+    yaml: { cpu: 'cpu', memory: 'memory' },
     derived: [],
   }),
   fault: fieldMap<'fault', FaultSpec>()({

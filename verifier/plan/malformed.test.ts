@@ -76,6 +76,18 @@ const cases: Case[] = [
   { file: 'trace-rate-negative.yaml', path: 'trace.rate', line: 16, message: /`rate` must be greater than 0, got -1/ },
   { file: 'trace-script-not-found.yaml', path: 'trace.script', line: 16, message: /script "no-such-trace.ts" not found/ },
   { file: 'burst-rate-zero.yaml', path: 'bursts[0].rate', line: 18, message: /`rate` must be greater than 0, got 0/ },
+  {
+    file: 'burst-k6-operator-without-kubernetes.yaml',
+    path: 'bursts[0].engine',
+    line: 20,
+    message: /engine k6-operator needs `kubernetes`/,
+  },
+  {
+    file: 'burst-kubernetes-namespace-invalid.yaml',
+    path: 'bursts[0].kubernetes.namespace',
+    line: 20,
+    message: /"Load_Tests" is not a Kubernetes name/,
+  },
   { file: 'burst-vus-fractional.yaml', path: 'bursts[0].vus', line: 19, message: /`vus` must be a whole number, got 2.5/ },
   { file: 'burst-starts-at-window-end.yaml', path: 'bursts[0].at', line: 17, message: /starts at 4m, at or after the window's end \(4m\)/ },
   { file: 'burst-overlaps-window-end.yaml', path: 'bursts[0].duration', line: 19, message: /runs until 5m, past the window's end \(4m\)/ },

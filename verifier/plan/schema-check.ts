@@ -234,6 +234,16 @@ function patternFinding(path: PathSegment[], data: unknown, definition: string |
         message: `${text} is not a path relative to target.baseUrl`,
         hint: `start it with /, e.g. ${JSON.stringify(relativePath(String(data)))}; the host comes from target.baseUrl`,
       };
+    case 'kubernetesName':
+      return {
+        path,
+        message: `${text} is not a Kubernetes name`,
+        hint: `use lowercase letters, digits and dashes, at most 63, e.g. ${JSON.stringify(slug(String(data)))}`,
+      };
+    case 'cpuQuantity':
+      return { path, message: `${text} is not a CPU quantity`, hint: 'write cores or millicores as a string, e.g. "2" or 500m' };
+    case 'memoryQuantity':
+      return { path, message: `${text} is not a memory quantity`, hint: 'write bytes with a suffix, e.g. 512Mi or 2Gi' };
     case 'hostPort':
       return { path, message: `${text} is not host:port`, hint: 'write a host and a port, e.g. 127.0.0.1:19095' };
     case 'envName':

@@ -53,6 +53,7 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
     if (!isRecord(burst)) continue;
     checkSlot(burst, ['bursts', index], 'burst', windowSeconds, report);
     checkScript(burst.script, ['bursts', index, 'script'], options, report);
+    checkEngine(burst, ['bursts', index], report);
   }
 
   checkToxiproxy(data.toxiproxy, report);
@@ -204,6 +205,32 @@ function checkPeers(alertmanager: Record<string, unknown>, report: Report): void
     if (typeof peer === 'string' && peer.replace(/\/+$/, '') === primary) {
       report(path, `peer ${show(peer)} is monitoring.alertmanager.url again`, 'list only the other peers of the cluster under peers');
     }
+  }
+}
+
+/** `kubernetes` goes with engine k6-operator, and the operator splits a burst by parallelism, not processes. */
+function checkEngine(burst: Record<string, unknown>, path: PathSegment[], report: Report): void {
+  const operator = burst.engine === 'k6-operator';
+  if (operator && burst.kubernetes === undefined) {
+    report(
+      [...path, 'engine'],
+      'engine k6-operator needs `kubernetes`',
+      'add `kubernetes: { namespace: load-tests }` (the namespace the TestRun goes in), or remove `engine`',
+    );
+  }
+  if (!operator && burst.kubernetes !== undefined) {
+    report(
+      [...path, 'kubernetes'],
+      '`kubernetes` is only read with engine: k6-operator',
+      'add `engine: k6-operator`, or remove `kubernetes`',
+    );
+  }
+  if (operator && burst.processes !== undefined) {
+    report(
+      [...path, 'processes'],
+      '`processes` splits a burst over local k6 processes; the k6-operator splits it over runner pods',
+      'set `kubernetes.parallelism` instead, and remove `processes`',
+    );
   }
 }
 

@@ -5,7 +5,19 @@ import { dirname, resolve } from 'node:path';
 import { parseDuration } from './duration.ts';
 import type { SchemaObject, YamlKey } from './fields.ts';
 import { type BurstRequestYaml, type JourneyYaml, toBurstRequest, toJourney } from './to-journeys.ts';
-import type { BurstSpec, EndpointSpec, Expectation, FaultSpec, Injector, Plan, StopCondition, ToxicType, ToxiproxySpec } from './types.ts';
+import type {
+  BurstEngine,
+  BurstSpec,
+  EndpointSpec,
+  Expectation,
+  FaultSpec,
+  Injector,
+  KubernetesRun,
+  Plan,
+  StopCondition,
+  ToxicType,
+  ToxiproxySpec,
+} from './types.ts';
 
 /** The YAML form, keyed by the schema (a key the schema lacks cannot be read here). */
 type Yaml<D extends SchemaObject> = { [K in YamlKey<D>]?: unknown };
@@ -83,6 +95,8 @@ interface BurstYaml extends Yaml<'burst'> {
   processes?: number;
   script?: string;
   requests?: BurstRequestYaml[];
+  engine?: BurstEngine;
+  kubernetes?: KubernetesRun;
 }
 interface FaultYaml extends Yaml<'fault'> {
   name: string;
@@ -236,6 +250,10 @@ function toBurst(burst: BurstYaml, directory: string, repoRoot: string): BurstSp
     ...(burst.vus !== undefined && { vus: burst.vus }),
     ...(burst.processes !== undefined && { processes: burst.processes }),
     ...(burst.requests !== undefined && { requests: burst.requests.map(toBurstRequest) }),
+    ...(burst.engine !== undefined && { engine: burst.engine }),
+    // The YAML form of `kubernetes` is its loaded form (keys and values alike); structuredClone
+    // keeps the plan free of references into the parsed document.
+    ...(burst.kubernetes !== undefined && { kubernetes: structuredClone(burst.kubernetes) }),
   };
 }
 

@@ -175,6 +175,36 @@ export interface BurstSpec {
   processes?: number;
   /** What the default burst script sends, picked by weight; absent: reads of the demo's /items/burst-0. */
   requests?: BurstRequest[];
+  /** What runs the burst; k6 processes on this machine when omitted. */
+  engine?: BurstEngine;
+  /** The k6-operator TestRun's namespace, parallelism and runner pods; set with engine k6-operator. */
+  kubernetes?: KubernetesRun;
+}
+
+export type BurstEngine = 'k6' | 'k6-operator';
+
+export interface KubernetesRun {
+  namespace: string;
+  /** Runner pods (k6 execution segments); 1 when omitted. */
+  parallelism?: number;
+  runner?: KubernetesRunner;
+}
+
+export interface KubernetesRunner {
+  image?: string;
+  resources?: KubernetesResources;
+}
+
+export interface KubernetesResources {
+  limits?: KubernetesResourceList;
+  requests?: KubernetesResourceList;
+}
+
+export interface KubernetesResourceList {
+  /** A Kubernetes quantity, e.g. 500m. */
+  cpu?: string;
+  /** A Kubernetes quantity, e.g. 512Mi. */
+  memory?: string;
 }
 
 export interface BurstRequest {
