@@ -17,6 +17,7 @@ import { runGameDay } from '../run/game-day.ts';
 import { gamedayVersion, resolveTool } from '../toolchain/index.ts';
 import { type Command, defineCommand, writeLine } from './command.ts';
 import { rebuildReports, type ReportOutcome } from './report.ts';
+import { printDryRun } from './run-dry-run.ts';
 
 export interface RunPlanOptions {
   runsDir?: string;
@@ -43,6 +44,13 @@ export async function runPlanFile(file: string, options: RunPlanOptions = {}): P
 
 export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise<ReportOutcome> {
   const log = options.log ?? (() => {});
+  const operatorBursts = plan.bursts.filter((burst) => burst.engine === 'k6-operator').map((burst) => burst.name);
+  if (operatorBursts.length > 0) {
+    throw new UsageError(
+      `bursts ${operatorBursts.join(', ')} have engine: k6-operator, which gameday does not run yet: it writes and validates their manifests ` +
+        '(`gameday run --dry-run` prints them, `gameday check` validates them) but does not apply them to a cluster. Use engine: k6, or apply them yourself.',
+    );
+  }
   // Before anything starts: a credential the plan names and the environment lacks is bad input.
   const endpoints = monitoringClientOptions(plan.monitoring, options.env ?? process.env);
   const k6 = await resolveTool('k6', { log });
@@ -102,7 +110,8 @@ export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise
 
 export const runCommand: Command = defineCommand({
   name: 'run',
-  usage: 'run <plan.yaml> [--runs-dir DIR] [--run-id ID] [--seed N] [--sealed] [--metrics-listen HOST:PORT | --no-metrics] [--no-progress]',
+  usage:
+    'run <plan.yaml> [--dry-run] [--runs-dir DIR] [--run-id ID] [--seed N] [--sealed] [--metrics-listen HOST:PORT | --no-metrics] [--no-progress]',
   summary: 'the game day: trace, faults and bursts on schedule, then the per-fault report',
   options: {
     'runs-dir': { type: 'string' },
@@ -112,9 +121,12 @@ export const runCommand: Command = defineCommand({
     'no-progress': { type: 'boolean', default: false },
     seed: { type: 'string' },
     sealed: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
   },
   positionals: { min: 1, max: 1, what: 'plan file' },
   async run({ values, positionals: [planFile] }, io) {
+    // The manifests of the k6-operator bursts, and nothing started.
+    if (values['dry-run']) return printDryRun(planFile ?? '', values['run-id'], io);
     const seed = values.seed === undefined ? undefined : Number(values.seed);
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)) {
       throw new UsageError(`gameday run: --seed must be a whole number from 0 to ${2 ** 32 - 1}, got ${JSON.stringify(values.seed)}`);

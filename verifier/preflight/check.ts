@@ -17,6 +17,7 @@ import { feasibilityOf, ruleFinding } from './rule-findings.ts';
 import { silenceFindings } from './silence-findings.ts';
 import { baselineFinding, discoveryFinding, endpointFinding, planFinding, watchdogFinding } from './stack-findings.ts';
 import { attempt, type CheckDeps, type Outcome, type World } from './world.ts';
+import { k6OperatorFindings } from './k6-operator-findings.ts';
 import { distinctExpectations, expectedAlertNames } from './words.ts';
 
 export type { AlertmanagerApi, CheckDeps, CheckFs, PrometheusApi } from './world.ts';
@@ -90,6 +91,7 @@ export async function checkPlan(plan: Plan, deps: Partial<CheckDeps> = {}): Prom
         ...(fault.revert === 'none' ? [] : [injectorFinding(fault, 'revert', fault.revert, plan, d)]),
       ]),
     )),
+    ...k6OperatorFindings(plan),
   ];
   return { plan: { name: plan.name, file: plan.file }, checkedAt, findings };
 }

@@ -16,6 +16,7 @@ export type CheckName =
   | 'watchdog'
   | 'journey'
   | 'injector'
+  | 'k6-operator'
   | 'host';
 
 export interface CheckFinding {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { LoadError } from '../../errors.ts';
-import type { BurstSpec, EndpointSpec } from '../../plan/types.ts';
+import type { BurstSpec, EndpointSpec, Plan } from '../../plan/types.ts';
 
 /** Where the operator mounts the ConfigMap in the runner pods. */
 export const scriptMount = '/test';
@@ -37,7 +37,7 @@ export function scriptFiles(script: string, read: (path: string) => string): Scr
   const keyOf = (path: string) => relative(root, path).replaceAll('..', 'up').replaceAll('/', '__');
   const files = new Map<string, ScriptFile>();
   const owners = new Map<string, string>();
-  const visit = (path: string): void => {
+  const visit = (path: string, importer?: string): void => {
     const key = path === script ? basename(script) : keyOf(path);
     const owner = owners.get(key);
     if (owner !== undefined && owner !== path)
@@ -50,13 +50,20 @@ export function scriptFiles(script: string, read: (path: string) => string): Scr
     }
     owners.set(key, path);
     const imported: string[] = [];
-    const text = read(path).replace(importPattern, (_match, lead: string, quote: string, specifier: string) => {
+    let source: string;
+    try {
+      source = read(path);
+    } catch (error) {
+      const by = importer === undefined ? '' : `, imported by ${importer}`;
+      throw new LoadError(`cannot read ${path}${by}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const text = source.replace(importPattern, (_match, lead: string, quote: string, specifier: string) => {
       const target = resolve(dirname(path), specifier);
       imported.push(target);
       return `${lead}${quote}./${keyOf(target)}${quote}`;
     });
     files.set(key, { key, text });
-    for (const target of imported) visit(target);
+    for (const target of imported) visit(target, path);
   };
   visit(script);
   return [...files.values()];
@@ -198,4 +205,39 @@ function labelValue(text: string): string {
 /** The two objects as one multi-document YAML text, for `kubectl apply -f -` or a dry run. */
 export function manifestsYaml(manifests: Manifests): string {
   return `${stringify(manifests.configMap, { lineWidth: 0 })}---\n${stringify(manifests.testRun, { lineWidth: 0 })}`;
+}
+
+export interface PlanManifests {
+  burst: string;
+  manifests?: Manifests;
+  /** Why the manifests could not be written or why the CRD schema refuses the TestRun. */
+  problems: string[];
+}
+
+/**
+ * The manifests of every k6-operator burst of a plan, each validated against the TestRun CRD
+ * schema by `validate` (crd.ts's testRunProblems). A burst whose files cannot be read or packed
+ * has problems instead of manifests.
+ */
+export function planManifests(
+  plan: Plan,
+  options: { runId: string; read: (path: string) => string; validate: (testRun: unknown) => string[] },
+): PlanManifests[] {
+  return plan.bursts
+    .filter((burst) => burst.engine === 'k6-operator')
+    .map((burst) => {
+      try {
+        const manifests = k6OperatorManifests({
+          burst,
+          runId: options.runId,
+          baseUrl: plan.target.baseUrl,
+          prometheus: plan.monitoring.prometheus,
+          files: scriptFiles(burst.script, options.read),
+          ...(burst.requests !== undefined && { requestsJson: `${JSON.stringify({ requests: burst.requests })}\n` }),
+        });
+        return { burst: burst.name, manifests, problems: options.validate(manifests.testRun) };
+      } catch (error) {
+        return { burst: burst.name, problems: [error instanceof Error ? error.message : String(error)] };
+      }
+    });
 }
