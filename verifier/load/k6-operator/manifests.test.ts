@@ -104,7 +104,7 @@ describe('k6OperatorManifests', () => {
     );
     expect(spec.parallelism).toBe(4);
     expect(spec.cleanup).toBe('post');
-    expect(spec.runner.image).toBe('grafana/k6:1.4.2');
+    expect(spec.runner.image).toBe('grafana/k6:2.2.0');
     expect(spec.runner.resources).toEqual({ limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '500m', memory: '512Mi' } });
     const env = Object.fromEntries(spec.runner.env.map((entry) => [entry.name, entry]));
     expect(env.RATE?.value).toBe('8000');
