@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished, vi } from 'vitest';
 import { type FakeMonitoring, type FakeTarget, startFakeMonitoring, startFakeTarget } from '../verifier/run/testing/fakes.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
 
@@ -87,6 +87,9 @@ ${names
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  onTestFinished(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
 
   // While both faults are in place on the target, scrape gameday's metrics and read its console.
   await vi.waitFor(() => expect(names.every((name) => target.state.get(name) === true)).toBe(true), { timeout: 60_000, interval: 100 });

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { JournalEvent } from '../verifier/journal/events.ts';
 import { gamedayInProcess } from '../verifier/commands/testing/in-process.ts';
 import { type FakeMonitoring, type FakeTarget, startFakeMonitoring, startFakeTarget } from '../verifier/run/testing/fakes.ts';
@@ -45,6 +45,10 @@ function gamedayRun(planFile: string, runsDir: string): Child {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
+  // However a test ends, it leaves no gameday behind.
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   return { process: child, stderr: () => stderr, exited };
 }
 
@@ -270,6 +274,22 @@ describe('refused before anything is injected (exit 2)', () => {
     }
   }, 60_000);
 });
+
+it('the terminal goes away mid-run (its output pipe closes): the game day goes on, reverts on schedule and ends', async () => {
+  const plan = await writePlan({ window: '6s', faults: [fault('a', '0s', '3s')] });
+  const runs = join(base, 'runs');
+  const run = gamedayRun(plan, runs);
+  await vi.waitFor(() => expect(run.stderr()).toContain('injected a'), { timeout: 60_000, interval: 50 });
+  // As when an SSH session drops: nobody reads gameday's output any more.
+  run.process.stderr?.destroy();
+  run.process.stdout?.destroy();
+  const exit = await run.exited;
+  expect([0, 1, 5]).toContain(exit.code);
+  expect(target.state.get('a'), 'reverted on schedule').toBe(false);
+  const events = await journal(join(runs, 'run'));
+  expect(events.find((e) => e.kind === 'fault.reverted')).toMatchObject({ fault: 'a', reason: 'scheduled' });
+  expect(events.at(-1)?.kind).toBe('run.ended');
+}, 120_000);
 
 it('gameday report on a read-only run folder says so in a sentence, exit 2', async () => {
   const runs = await mountTmpfs('runs', 'size=4m');

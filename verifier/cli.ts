@@ -129,6 +129,9 @@ function isEntryPoint(): boolean {
  * so and exits anyway, a few seconds later: gameday never hangs after its work is done.
  */
 export async function runAsProcess(argv: readonly string[]): Promise<void> {
+  // When the terminal or the pipe reading gameday goes away, a write fails with EPIPE: nothing is
+  // left to tell, and the run must go on to revert its faults, not die or spin on the error.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const code = await main(argv);
   process.exitCode = code;
   setTimeout(() => {

@@ -155,7 +155,12 @@ export const runCommand: Command = defineCommand({
       }
     };
     // An error nothing caught must not kill gameday with faults in place: it takes the abort path.
+    // Output that can no longer be written (the terminal or the pipe reading it went away) is not
+    // such an error: the game day goes on (and reverts on schedule); writing about it would only
+    // fail again, and again.
     const onCrash = (error: unknown) => {
+      if (isOutputGone(error)) return;
+      if (crashed) return;
       crashed = true;
       io.stderr.write(`gameday: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
       if (phase === 'running') {
@@ -194,3 +199,9 @@ export const runCommand: Command = defineCommand({
     }
   },
 });
+
+/** An error from writing to our own output after its reader left: EPIPE, or a stream already destroyed. */
+export function isOutputGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END';
+}
