@@ -239,8 +239,8 @@ describe('startBurst', () => {
     const k6 = only();
     const args = k6.args.join(' ');
     expect(args).toContain('--tag role=burst --tag burst=peak-1');
-    // 2 ms is under the 5 ms floor: 2000 × 0.005 × 4 = 40 ready; 2000 × 0.25 = 500 at most.
-    expect(args).toContain('-e RATE=2000 -e DURATION=20s -e RUN_ID=run-1 -e VUS=40 -e MAX_VUS=500 -e LATENCY_MS=2 ');
+    // 2 ms is under the 10 ms floor: 2000 × 0.01 × 4 = 80 ready; 2000 × 0.25 = 500 at most.
+    expect(args).toContain('-e RATE=2000 -e DURATION=20s -e RUN_ID=run-1 -e VUS=80 -e MAX_VUS=500 -e LATENCY_MS=2 ');
     expect(args).not.toContain('--paused');
     expect(args).toContain(`--summary-export=${join(runDir, 'burst-peak-1-summary.json')}`);
     expect(burst.resultFile).toBe(join(runDir, 'burst-peak-1-summary.json'));
@@ -266,7 +266,7 @@ describe('startBurst', () => {
 });
 
 describe('burstVuPool', () => {
-  it('pre-allocates 4× the measured latency (at least 5 ms, at least 20 VUs) and keeps 250 ms per request as the ceiling', () => {
+  it('pre-allocates 4× the measured latency (at least 10 ms, at least 20 VUs) and keeps 250 ms per request as the ceiling', () => {
     expect(burstVuPool(2000)).toEqual({ vus: 80, maxVus: 500 });
     expect(burstVuPool(2000, 0.3)).toEqual({ vus: 80, maxVus: 500 });
     expect(burstVuPool(300, 1)).toEqual({ vus: 20, maxVus: 75 });
