@@ -14,7 +14,7 @@ import type { ApiClientOptions } from '../observe/api-client.ts';
 import { PrometheusClient } from '../observe/prometheus.ts';
 import { coverage } from './coverage.ts';
 import type { AuditFinding, AuditReport, AuditRule } from './model.ts';
-import { jobsAndJourneys, loadedRules, noSeriesFindings, runbookUrlFindings, selectorSeries } from './online.ts';
+import { jobsAndJourneys, noSeriesFindings, rulesAndScrape, runbookUrlFindings, selectorSeries } from './online.ts';
 import { checkRule } from './rule-checks.ts';
 import { readRuleFiles } from './rule-files.ts';
 import { type AlertmanagerRouting, readRouting, routingFinding } from './routing.ts';
@@ -82,15 +82,7 @@ export async function auditRuleFiles(options: OfflineAudit, deps: AuditDeps = {}
 export async function auditOnline(options: OnlineAudit, deps: AuditDeps = {}): Promise<AuditReport> {
   const notes: string[] = [];
   const prometheus = new PrometheusClient(options.prometheus);
-  // The rules first: an unreachable Prometheus is a MonitoringError, exit 2, before anything else.
-  const rules = await loadedRules(prometheus);
-  let scrape: ScrapeSettingsRead;
-  try {
-    scrape = { ok: true, value: parseScrapeSettings(await prometheus.configYaml()) };
-  } catch (error) {
-    scrape = { ok: false, reason: errorMessage(error) };
-    notes.push(`Prometheus's configuration could not be read (${errorMessage(error)}): scrape intervals assumed`);
-  }
+  const { rules, scrape } = await rulesAndScrape(prometheus, notes);
   let routing: AlertmanagerRouting | undefined;
   if (options.alertmanager !== undefined) {
     routing = readRouting(parseRouteTree, await new AlertmanagerClient(options.alertmanager).configYaml());

@@ -2,8 +2,11 @@
 // selector matches now (for `no-series` and coverage), the scrape jobs and trace journeys, and the
 // runbook URLs on allowed hosts (HEAD, bounded). Every request here is a read.
 
+import { errorMessage } from '../errors.ts';
 import { describeHttpError, httpRequest } from '../http.ts';
 import { parsePromQL, type Selector, walk } from '../alerting/promql.ts';
+import type { ScrapeSettingsRead } from '../alerting/scrape-interval.ts';
+import { parseScrapeSettings } from '../alerting/scrape-settings.ts';
 import type { PrometheusClient } from '../observe/prometheus.ts';
 import type { AuditFinding, AuditRule } from './model.ts';
 import { TRACE_SUCCESS_METRIC } from './coverage.ts';
@@ -14,6 +17,24 @@ export const MAX_SELECTORS = 500;
 export const MAX_RUNBOOKS = 50;
 const RUNBOOK_TIMEOUT_MS = 3000;
 const PARALLEL = 4;
+
+/**
+ * The rules Prometheus has loaded and its scrape settings, the first read of `gameday audit` and
+ * `gameday init`. The rules first: an unreachable Prometheus is a MonitoringError (exit 2) before
+ * anything else; settings that cannot be read are a note, and scrape intervals are assumed.
+ */
+export async function rulesAndScrape(
+  prometheus: PrometheusClient,
+  notes: string[],
+): Promise<{ rules: AuditRule[]; scrape: ScrapeSettingsRead }> {
+  const rules = await loadedRules(prometheus);
+  try {
+    return { rules, scrape: { ok: true, value: parseScrapeSettings(await prometheus.configYaml()) } };
+  } catch (error) {
+    notes.push(`Prometheus's configuration could not be read (${errorMessage(error)}): scrape intervals assumed`);
+    return { rules, scrape: { ok: false, reason: errorMessage(error) } };
+  }
+}
 
 export async function loadedRules(prometheus: PrometheusClient): Promise<AuditRule[]> {
   return (await prometheus.alertingRules()).map((rule) => ({

@@ -6,14 +6,13 @@
 import { ruleBounds } from '../alerting/rule-bounds.ts';
 import { parseRouteTree, type RouteNode, routesFor } from '../alerting/routes.ts';
 import type { ScrapeSettingsRead } from '../alerting/scrape-interval.ts';
-import { parseScrapeSettings } from '../alerting/scrape-settings.ts';
 import { errorMessage } from '../errors.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
 import type { ApiClientOptions } from '../observe/api-client.ts';
 import { PrometheusClient } from '../observe/prometheus.ts';
 import { coverage } from './coverage.ts';
 import type { AuditRule } from './model.ts';
-import { jobsAndJourneys, loadedRules, selectorSeries, selectorsOf } from './online.ts';
+import { jobsAndJourneys, rulesAndScrape, selectorSeries, selectorsOf } from './online.ts';
 import type { StarterRule } from './starter-plan.ts';
 
 export interface LiveAlerting {
@@ -27,15 +26,7 @@ export interface LiveAlerting {
 export async function readLiveAlerting(endpoints: { prometheus: ApiClientOptions; alertmanager: ApiClientOptions }): Promise<LiveAlerting> {
   const notes: string[] = [];
   const prometheus = new PrometheusClient(endpoints.prometheus);
-  // The rules first: an unreachable Prometheus is a MonitoringError (exit 2) before anything else.
-  const rules = await loadedRules(prometheus);
-  let scrape: ScrapeSettingsRead;
-  try {
-    scrape = { ok: true, value: parseScrapeSettings(await prometheus.configYaml()) };
-  } catch (error) {
-    scrape = { ok: false, reason: errorMessage(error) };
-    notes.push(`Prometheus's configuration could not be read (${errorMessage(error)}): scrape intervals assumed`);
-  }
+  const { rules, scrape } = await rulesAndScrape(prometheus, notes);
   let routeTree: RouteNode | null = null;
   try {
     routeTree = parseRouteTree(await new AlertmanagerClient(endpoints.alertmanager).configYaml());
