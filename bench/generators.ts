@@ -37,10 +37,10 @@ export interface Case {
 /** As gameday's run does: the target's latency measured first sizes the VU pool. */
 const measuredLatency = async (c: Case) => (await probeLatency({ url: `${c.targetUrl}/items/burst-0` })).latencyMs;
 
-export async function gamedayBurst(k6Path: string, c: Case): Promise<Watched<Achieved>> {
-  const latencyMs = await measuredLatency(c);
-  const k6 = await startBurst({
-    latencyMs,
+/** What gameday's runner passes for a burst of this case, its VUs sized from the latency measured first. */
+async function burstOptions(k6Path: string, c: Case) {
+  return {
+    latencyMs: await measuredLatency(c),
     k6Path,
     script: burstScript,
     baseUrl: c.targetUrl,
@@ -49,7 +49,11 @@ export async function gamedayBurst(k6Path: string, c: Case): Promise<Watched<Ach
     runId: 'bench',
     runDir: c.runDir,
     name: c.name,
-  });
+  };
+}
+
+export async function gamedayBurst(k6Path: string, c: Case): Promise<Watched<Achieved>> {
+  const k6 = await startBurst(await burstOptions(k6Path, c));
   return {
     pids: () => [k6.pid],
     done: k6.done.then(async () => fromK6(await readBurstResult(k6.resultFile, c.rate, c.durationSeconds))),
@@ -141,19 +145,7 @@ async function spawnLogged(command: string, args: string[], logFile: string, std
 
 /** gameday's burst split over `processes` k6 processes, released together (startSegmentedBurst). */
 export async function gamedaySegmented(k6Path: string, c: Case, processes: number): Promise<Watched<Achieved & { skewMs: number }>> {
-  const latencyMs = await measuredLatency(c);
-  const burst = await startSegmentedBurst({
-    latencyMs,
-    k6Path,
-    script: burstScript,
-    baseUrl: c.targetUrl,
-    rate: c.rate,
-    durationSeconds: c.durationSeconds,
-    runId: 'bench',
-    runDir: c.runDir,
-    name: c.name,
-    processes,
-  });
+  const burst = await startSegmentedBurst({ ...(await burstOptions(k6Path, c)), processes });
   return {
     pids: () => burst.processes.map((p) => p.pid),
     done: Promise.all(burst.processes.map((p) => p.done)).then(async () => {

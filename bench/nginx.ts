@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { freePorts } from './ports.ts';
+import { freeLoopbackPorts as freePorts } from '../verifier/stack/ports.ts';
 
 export interface NginxTarget {
   url: string;

@@ -5,12 +5,12 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, onTestFinished, vi } from 'vitest';
 import { type FakeMonitoring, type FakeTarget, startFakeMonitoring, startFakeTarget } from '../verifier/run/testing/fakes.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
+import { freeLoopbackPort } from '../verifier/stack/ports.ts';
 
 let dir: string;
 let monitoring: FakeMonitoring;
@@ -26,14 +26,6 @@ afterAll(async () => {
   await target.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 it('sealed: nothing names a fault before the window ends; the report reveals the seed and the schedule', async () => {
   const names = ['db-primary-lost', 'cache-broken'];
@@ -60,7 +52,7 @@ ${names
   .join('\n')}
 `,
   );
-  const metricsPort = await freePort();
+  const metricsPort = await freeLoopbackPort();
   const child = spawn(
     process.execPath,
     [

@@ -2,6 +2,7 @@
 // to 3 decimals); the report renderers turn times into ISO strings. Every figure here can be traced
 // to the journal events it came from, and `sources` says which ones.
 
+import type { DetectionInput } from '../journal/events.ts';
 import type { ClockEstimate } from './clock.ts';
 import type { PeerSighting } from './alertmanager-peers.ts';
 import type { Labels } from '../alerting/labels.ts';
@@ -266,18 +267,18 @@ export interface ReceiverFailure {
 
 /** Where the seconds went: each stretch of the alerting chain, measured and as the configuration bounds it. */
 export interface LatencyBreakdown {
-  inputs: {
-    scrapeSeconds: number | null;
-    scrapeSource: string | null;
-    evalSeconds: number;
-    forSeconds: number;
-    windowSeconds: number;
-    /** R: range windows before the comparison; left out for journals that did not record it. */
-    rangeWindowSeconds?: number;
-    /** R stretch by stretch: `window 10s of rate(duration_sum[10s])`. */
-    rangeWindows?: string[];
-    groupWaitSeconds: number | null;
-  };
+  /** The journaled inputs of the chain (R and its stretches left out for journals that did not record them). */
+  inputs: Pick<
+    DetectionInput,
+    | 'scrapeSeconds'
+    | 'scrapeSource'
+    | 'evalSeconds'
+    | 'forSeconds'
+    | 'windowSeconds'
+    | 'rangeWindowSeconds'
+    | 'rangeWindows'
+    | 'groupWaitSeconds'
+  >;
   /** The best case from the configuration: the fastest this alert can fire after the fault. */
   floorSeconds: number | null;
   /** The worst case the configuration allows. */

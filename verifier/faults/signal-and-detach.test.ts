@@ -4,13 +4,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { InjectorError } from '../errors.ts';
 import type { ExecInjector, SignalInjector } from '../plan/types.ts';
 import { checkInjector, runInjector } from './injectors.ts';
+import { freeLoopbackPort } from '../stack/ports.ts';
 
 let dir: string;
 const leftovers: number[] = [];
@@ -104,16 +104,8 @@ describe('signal injector', () => {
 });
 
 describe('detached exec', () => {
-  async function freePort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
   test('a restart that outlives the injector: done once ready, the service keeps running, its output in the log', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const service = `require('node:fs').writeFileSync('service.pid', String(process.pid)); console.log('listening'); require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`;
     const injector: ExecInjector = {
       kind: 'exec',
@@ -141,7 +133,7 @@ describe('detached exec', () => {
   });
 
   test('one that exits before it is ready is an InjectorError pointing at its log', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const injector: ExecInjector = {
       kind: 'exec',
       command: ['sh', '-c', 'echo cannot bind >&2; exit 3'],

@@ -3,7 +3,6 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,21 +12,13 @@ import { resolveTool } from '../toolchain/index.ts';
 import { readTraceSamples } from './k6-results.ts';
 import { startBurst, startTrace } from './k6-runner.ts';
 import { type ItemsServer, startItemsServer, waitFor } from './testing/items-server.ts';
+import { freeLoopbackPort } from '../stack/ports.ts';
 
 let server: ItemsServer;
 let prometheus: ChildProcess;
 let prometheusUrl: string;
 let k6Path: string;
 let dir: string;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 interface Series {
   metric: Record<string, string>;
@@ -48,7 +39,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gameday-k6-prometheus-'));
   const config = join(dir, 'prometheus.yml');
   await writeFile(config, 'global:\n  scrape_interval: 15s\n');
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   prometheusUrl = `http://127.0.0.1:${port}`;
   prometheus = spawn(
     prometheusPath,

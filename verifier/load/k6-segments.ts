@@ -5,10 +5,10 @@
 // with `PATCH /v1/status {"paused": false}` (k6-operator's starter sends the same request). Each
 // process reports only its own share; mergeBurstResults adds them up.
 
-import { createServer, type Server } from 'node:net';
 import { LoadError } from '../errors.ts';
 import { httpRequest } from '../http.ts';
 import type { LoadResult } from '../journal/events.ts';
+import { freeLoopbackPorts } from '../stack/ports.ts';
 import { burstVuPool, type K6Process, startBurst, type StartBurstOptions } from './k6-runner.ts';
 
 export interface SegmentedBurstOptions extends Omit<StartBurstOptions, 'segment'> {
@@ -143,22 +143,4 @@ export function mergeBurstResults(results: LoadResult[], requestedRate: number, 
     httpReqFailedRate: httpReqs === 0 ? 0 : sum((r) => r.httpReqFailedRate * r.httpReqs) / httpReqs,
     httpReqDurationP95Ms: p95s.length === 0 ? null : Math.max(...p95s),
   };
-}
-
-async function freeLoopbackPorts(count: number): Promise<number[]> {
-  // Held open together so the kernel hands out distinct ones, then released for k6 to bind.
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < count; i += 1) {
-      const server = createServer();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-      servers.push(server);
-    }
-    return servers.map((server) => (server.address() as { port: number }).port);
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
 }

@@ -167,37 +167,63 @@ async function locateOrBuildK6(env: NodeJS.ProcessEnv, log: (line: string) => vo
   return ours;
 }
 
-async function locateOrBuildVegeta(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
-  const { clone, cache: ours } = builtToolPath('vegeta', VEGETA_VERSION, env);
-  // vegeta built by `go install` prints an empty version; the module version is in its build info.
-  for (const candidate of [clone, ours]) {
-    if ((await isExecutable(candidate)) && (await goModuleVersion(candidate, VEGETA_MODULE, VEGETA_VERSION, env)) !== 'other')
-      return candidate;
-  }
-  await goInstall({ module: VEGETA_MODULE, version: VEGETA_VERSION, binary: 'vegeta', target: ours, env, log });
-  return ours;
+interface GoTool {
+  /** The binary's name in the cache, on PATH and in messages. */
+  binary: string;
+  /** The module whose version the binary's build info must carry. */
+  module: string;
+  version: string;
+  /** What `go install` builds, when not the module itself (toxiproxy's `…/cmd/server`). */
+  installPath?: string;
+  /** The name `go install` gives the binary, when not `binary` (toxiproxy's `server`). */
+  built?: string;
+  /** Whether a binary of that name on PATH is used before building one. */
+  fromPath?: boolean;
 }
 
-async function locateOrBuildToxiproxy(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
-  const { clone, cache: ours } = builtToolPath('toxiproxy-server', TOXIPROXY_VERSION, env);
-  // Built by `go install`, it says its version is "git"; the module version is in its build info.
+/**
+ * A Go tool gameday builds itself: the clone's .tools/bin or the user's cache when its build info
+ * says the pinned module version (built by `go install`, they print no version of their own, or
+ * "git"), else PATH when allowed, else `go install` into the cache.
+ */
+async function locateOrBuildGoTool(tool: GoTool, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
+  const { clone, cache: ours } = builtToolPath(tool.binary, tool.version, env);
   for (const candidate of [clone, ours]) {
-    if ((await isExecutable(candidate)) && (await goModuleVersion(candidate, TOXIPROXY_MODULE, TOXIPROXY_VERSION, env)) !== 'other')
-      return candidate;
+    if ((await isExecutable(candidate)) && (await goModuleVersion(candidate, tool.module, tool.version, env)) !== 'other') return candidate;
   }
-  const onPath = await findOnPath(['toxiproxy-server'], env);
-  if (onPath) return onPath;
-  // The module's server command builds a binary named `server`.
+  if (tool.fromPath) {
+    const onPath = await findOnPath([tool.binary], env);
+    if (onPath) return onPath;
+  }
   await goInstall({
-    module: `${TOXIPROXY_MODULE}/cmd/server`,
-    version: TOXIPROXY_VERSION,
-    binary: 'toxiproxy-server',
-    built: 'server',
+    module: tool.installPath ?? tool.module,
+    version: tool.version,
+    binary: tool.binary,
+    ...(tool.built ? { built: tool.built } : {}),
     target: ours,
     env,
     log,
   });
   return ours;
+}
+
+function locateOrBuildVegeta(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
+  return locateOrBuildGoTool({ binary: 'vegeta', module: VEGETA_MODULE, version: VEGETA_VERSION }, env, log);
+}
+
+function locateOrBuildToxiproxy(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
+  return locateOrBuildGoTool(
+    {
+      binary: 'toxiproxy-server',
+      module: TOXIPROXY_MODULE,
+      version: TOXIPROXY_VERSION,
+      installPath: `${TOXIPROXY_MODULE}/cmd/server`,
+      built: 'server',
+      fromPath: true,
+    },
+    env,
+    log,
+  );
 }
 
 /**
