@@ -61,6 +61,10 @@ export type JournalEvent =
   | FaultInjectFailed
   | FaultReverted
   | FaultRevertFailed
+  | FaultAwaitingMark
+  | FaultMarked
+  | FaultNotInjected
+  | FaultRestored
   | StopConditionTriggered
   | PrometheusAlertsPolled
   | AlertmanagerAlertsPolled
@@ -212,6 +216,51 @@ export interface FaultRevertFailed extends Base {
   kind: 'fault.revert-failed';
   fault: string;
   error: string;
+}
+
+/**
+ * A manual step (`inject: { manual }` or `revert: { manual }`) is shown to the facilitator: gameday
+ * waits for `gameday mark <run> <fault> <mark>` (or Enter on its own terminal) until `deadline`.
+ */
+export interface FaultAwaitingMark extends Base {
+  kind: 'fault.awaiting-mark';
+  fault: string;
+  mark: 'injected' | 'restored';
+  instructions: string;
+  deadline: string;
+}
+
+/**
+ * Someone marked a moment of a fault by hand. `markedAt` is the moment the mark claims (`--at`,
+ * or when it was made); `at` is when gameday journaled it.
+ */
+export interface FaultMarked extends Base {
+  kind: 'fault.marked';
+  fault: string;
+  mark: 'injected' | 'acknowledged' | 'restored';
+  markedAt: string;
+  note?: string;
+  /** `cli`: `gameday mark` from any terminal; `terminal`: Enter on gameday's own terminal. */
+  by: 'cli' | 'terminal';
+}
+
+/** A manual injection whose mark never came: the fault's expectations are inconclusive, never missed. */
+export interface FaultNotInjected extends Base {
+  kind: 'fault.not-injected';
+  fault: string;
+  reason: string;
+}
+
+/**
+ * A `revert: responders` fault was restored by the team: the trace (or the fault's journeys)
+ * succeeded again for `iterations` consecutive iterations from `restoredAt`, or someone marked it.
+ */
+export interface FaultRestored extends Base {
+  kind: 'fault.restored';
+  fault: string;
+  restoredAt: string;
+  source: 'trace' | 'mark';
+  iterations?: number;
 }
 
 /** A stop condition was true for its `for`: the game day is aborted and every fault reverted. */
