@@ -198,7 +198,7 @@ class GameDay {
     const { plan, schedule, log } = this.run;
     const { prometheus, alertmanager, alertmanagerPeers = [] } = this.options;
     if (plan.toxiproxy) {
-      this.toxiproxy = new ToxiproxySession({ spec: plan.toxiproxy, runDir: this.run.runDir, log });
+      this.toxiproxy = new ToxiproxySession({ spec: plan.toxiproxy, runDir: this.run.runDir, log, record: this.run.record });
       await this.toxiproxy.setUp();
     }
     this.clockOffsetMs = await runPreflight(
@@ -225,7 +225,7 @@ class GameDay {
 
     // The trace outlives the window and its grace: it must see the last fault's recovery.
     await this.loads.startTrace(plan.window.baselineTimeoutSeconds + plan.window.durationSeconds + plan.window.graceSeconds + 60);
-    await waitForCleanBaseline(this.run, prometheus);
+    await waitForCleanBaseline(this.run, prometheus, () => this.loads.traceProgress());
     this.startStopConditions();
 
     schedule.startWindow();

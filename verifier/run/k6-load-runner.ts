@@ -11,6 +11,7 @@ import {
   mergeBurstResults,
   probeLatency,
   readBurstResult,
+  readTraceProgress,
   readTraceResults,
   startBurst,
   startSegmentedBurst,
@@ -33,10 +34,11 @@ export function createK6Runner(options: K6RunnerOptions): LoadRunner {
   return {
     async startTrace(spec) {
       const process = await startTrace({ k6Path: options.k6Path, env, ...spec });
-      return handleFor(process, traceVusDefault, async () => {
+      const handle = handleFor(process, traceVusDefault, async () => {
         const { samples, latencies, journeys } = await readTraceResults(process.resultFile);
         return { traceSamples: samples, traceLatencies: latencies, ...(journeys.length > 0 && { traceJourneys: journeys }) };
       });
+      return { ...handle, progress: () => readTraceProgress(process.resultFile) };
     },
     async startBurst(spec) {
       // The VU pool is sized from the target's latency right now (see loadtests/lib/vus.ts).

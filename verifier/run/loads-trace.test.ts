@@ -41,6 +41,7 @@ async function traceEvents(finish: LoadFinish): Promise<TraceSamples[]> {
         end(finish);
         return finished;
       },
+      progress: async () => ({ iterations: 0, samples: 0, timed: 0 }),
     }),
     startBurst: async () => {
       throw new Error('no bursts here');

@@ -8,7 +8,7 @@ import { errorMessage } from '../errors.ts';
 import type { LoadResult, LoadRole } from '../journal/events.ts';
 import type { BurstSpec } from '../plan/types.ts';
 import type { RunContext } from './context.ts';
-import type { LoadFinish, LoadHandle, LoadRunner } from './ports.ts';
+import type { LoadFinish, LoadHandle, LoadRunner, TraceHandle, TraceProgress } from './ports.ts';
 
 export type Salvage = (span: {
   burst: string;
@@ -34,6 +34,8 @@ export class Loads {
   private stopping = false;
   private traceRestarts = 0;
   private traceEndsAt = 0;
+  /** The trace's k6 now running (the latest restart). */
+  private trace: TraceHandle | undefined;
   private readonly run: RunContext;
   private readonly runner: LoadRunner;
 
@@ -67,8 +69,14 @@ export class Loads {
         scriptEnv: { JOURNEYS_FILE: await this.writeLoadFile('journeys.json', { journeys: plan.trace.journeys }) },
       }),
     });
+    this.trace = trace;
     this.track(trace, 'trace', 'trace', plan.trace.rate, durationSeconds, restart);
     this.run.log(`trace: k6 pid ${trace.pid}, ${plan.trace.rate} req/s to ${plan.target.baseUrl}${restart ? ' (restarted)' : ''}`);
+  }
+
+  /** How far the running trace has got (k6's output so far); zeros before it started. */
+  async traceProgress(): Promise<TraceProgress> {
+    return this.trace ? this.trace.progress() : { iterations: 0, samples: 0, timed: 0 };
   }
 
   /**

@@ -51,7 +51,19 @@ export interface LoadHandle {
   stop(): Promise<LoadFinish>;
 }
 
+/** How far the running trace has got: iterations finished, `trace_ok` samples, those with `started_ms`. */
+export interface TraceProgress {
+  iterations: number;
+  samples: number;
+  timed: number;
+}
+
+export interface TraceHandle extends LoadHandle {
+  /** Read while k6 runs (the baseline): does the trace script keep the trace contract? */
+  progress(): Promise<TraceProgress>;
+}
+
 export interface LoadRunner {
-  startTrace(spec: TraceStart): Promise<LoadHandle>;
+  startTrace(spec: TraceStart): Promise<TraceHandle>;
   startBurst(spec: BurstStart): Promise<LoadHandle>;
 }

@@ -5,7 +5,7 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LoadFinish, LoadHandle, LoadRunner } from '../ports.ts';
+import type { LoadFinish, LoadHandle, LoadRunner, TraceProgress } from '../ports.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -145,8 +145,13 @@ export async function startFakeTarget(): Promise<FakeTarget> {
   return { ...server, state, hold };
 }
 
-/** A load runner that starts no process: each "k6" ends when stopped, or after its duration. */
-export function fakeLoadRunner(): LoadRunner & { started: string[] } {
+/**
+ * A load runner that starts no process: each "k6" ends when stopped, or after its duration. Its
+ * trace keeps the trace contract (one sample per iteration, with its start) unless `traceProgress`
+ * says otherwise, e.g. a script that emits nothing gameday can read.
+ */
+export function fakeLoadRunner(options: { traceProgress?: () => TraceProgress } = {}): LoadRunner & { started: string[] } {
+  const traceProgress = options.traceProgress ?? (() => ({ iterations: 1, samples: 1, timed: 1 }));
   const started: string[] = [];
   let nextPid = 4_000_000;
   const start = (name: string, durationSeconds: number): LoadHandle => {
@@ -169,7 +174,7 @@ export function fakeLoadRunner(): LoadRunner & { started: string[] } {
   };
   return {
     started,
-    startTrace: async (spec) => start('trace', spec.durationSeconds),
+    startTrace: async (spec) => ({ ...start('trace', spec.durationSeconds), progress: async () => traceProgress() }),
     startBurst: async (spec) => start(spec.name, spec.durationSeconds),
   };
 }
