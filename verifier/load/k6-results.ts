@@ -107,7 +107,8 @@ export async function readTraceResults(file: string, metric = 'trace_ok'): Promi
   return { samples, latencies, journeys: [...journeys.values()] };
 }
 
-function pointData(
+/** One point line's fields gameday reads; a LoadError naming `file:line` when the shape is not k6's. */
+export function pointData(
   point: unknown,
   file: string,
   line: number,
@@ -185,6 +186,6 @@ export async function readBurstResult(
   };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   burstVuPool,
   burstVus,
@@ -108,7 +108,7 @@ describe('startTrace', () => {
       '-e',
       'VUS=3',
       '--out',
-      `json=${join(runDir, 'trace-results.json')}`,
+      'json=-',
       '/repo/traces/trace.ts',
     ]);
     expect(trace).toMatchObject({
@@ -160,6 +160,25 @@ describe('startTrace', () => {
     const log = await readFile(trace.logFile, 'utf8');
     expect(log).toContain('summary line\n');
     expect(log).toContain('level=warn msg="slow"\n');
+  });
+
+  it("reads the trace's JSON from stdout as it comes: samples to the stream, their lines to the result file, not the log", async () => {
+    const trace = await startTrace(base());
+    const k6 = only();
+    const ok =
+      '{"metric":"trace_ok","type":"Point","data":{"time":"2026-11-23T02:28:31.6Z","value":1,"tags":{},"metadata":{"started_ms":"1795400911625"}}}';
+    const reqs = '{"metric":"http_reqs","type":"Point","data":{"time":"2026-11-23T02:28:31.6Z","value":1,"tags":{}}}';
+    const seen: number[] = [];
+    trace.trace.onIteration(({ at }) => seen.push(at));
+    k6.stdout.write(`${ok}\n${reqs}\n`);
+    await vi.waitFor(() => expect(seen).toEqual([1795400911625]));
+    k6.stdout.write('summary line\n');
+    k6.exit(0);
+    await trace.done;
+    expect(trace.trace.take(true).samples).toEqual([[1795400911625, 1]]);
+    expect(await readFile(trace.resultFile, 'utf8')).toBe(`${ok}\n`);
+    const log = await readFile(trace.logFile, 'utf8');
+    expect(log).toBe('summary line\n');
   });
 
   it('still settles when the log file cannot be written', async () => {

@@ -3,7 +3,7 @@
 // own schedule.
 //
 // A run folder gets, per process, the k6 log (stdout and stderr) and the machine-readable result:
-//   k6-trace.log          trace-results.json           (JSON output, one line per sample)
+//   k6-trace.log          trace-results.json           (k6's JSON lines of the points gameday reads; trace-stream.ts)
 //   k6-burst-<name>.log   burst-<name>-summary.json    (end-of-test summary export)
 
 import { spawn as nodeSpawn, type SpawnOptions } from 'node:child_process';
@@ -15,6 +15,10 @@ import type { Readable } from 'node:stream';
 import type { LoadRole } from '../journal/events.ts';
 import { type K6Exit, K6ExitError, LoadError } from '../errors.ts';
 import { burstVus as sizeBurst } from '../../loadtests/lib/vus.ts';
+import { LineTail } from './line-tail.ts';
+import { openTraceOutput, type TraceStream } from './trace-stream.ts';
+
+export { LineTail } from './line-tail.ts';
 
 /** The part of a ChildProcess the runner uses; node's `spawn` returns one. */
 export interface SpawnedProcess extends EventEmitter {
@@ -36,7 +40,7 @@ export interface K6Process {
   /** k6 path and arguments, as started (for the journal and for re-running by hand). */
   readonly command: readonly string[];
   readonly logFile: string;
-  /** Trace: the JSON output (readTraceSamples). Burst: the summary export (readBurstResult). */
+  /** Trace: k6's JSON lines of its points (readTraceSamples). Burst: the summary export (readBurstResult). */
   readonly resultFile: string;
   /**
    * Settles when k6 has exited and its log is flushed. Resolves on exit code 0, 99 (thresholds
@@ -109,18 +113,30 @@ export function burstVus(rate: number, latencyMs = defaultLatencyMs): number {
 /** What loadtests/burst.ts assumes without a measurement. */
 export const defaultLatencyMs = 10;
 
-export async function startTrace(options: StartTraceOptions): Promise<K6Process> {
+/** The trace: k6 writes its JSON output to stdout, read as it arrives by `trace` (trace-stream.ts). */
+export async function startTrace(options: StartTraceOptions): Promise<K6Process & { trace: TraceStream }> {
   const resultFile = join(options.runDir, 'trace-results.json');
-  return startK6(options, {
-    role: 'trace',
-    name: 'trace',
-    vus: options.vus ?? traceVusDefault,
-    logFile: join(options.runDir, 'k6-trace.log'),
-    resultFile,
-    extraArgs: ['--out', `json=${resultFile}`],
-    extraTags: [],
-    extraScriptEnv: {},
-  });
+  const output = await openTraceOutput(resultFile, 'k6 trace stdout');
+  let process: K6Process;
+  try {
+    process = await startK6(options, {
+      role: 'trace',
+      name: 'trace',
+      vus: options.vus ?? traceVusDefault,
+      logFile: join(options.runDir, 'k6-trace.log'),
+      resultFile,
+      extraArgs: ['--out', 'json=-'],
+      extraTags: [],
+      extraScriptEnv: {},
+      stdout: (chunk) => output.trace.push(chunk),
+    });
+  } catch (error) {
+    await output.close();
+    throw error;
+  }
+  // Settled once the kept lines are on disk too.
+  const done = output.closeAfter(process.done);
+  return { ...process, done, stop: () => output.closeAfter(process.stop()), trace: output.trace };
 }
 
 export async function startBurst(options: StartBurstOptions): Promise<K6Process> {
@@ -174,6 +190,8 @@ interface RoleSetup {
   extraArgs: string[];
   extraTags: string[];
   extraScriptEnv: Record<string, string>;
+  /** Takes k6's stdout instead of the log; returns what of it goes to the log. */
+  stdout?: (chunk: string) => string;
 }
 
 const logTailLines = 30;
@@ -240,7 +258,8 @@ async function startK6(options: K6RunOptions, setup: RoleSetup): Promise<K6Proce
   log.on('error', (error) => tail.push(`[gameday] cannot write ${setup.logFile}: ${error.message}\n`));
   for (const stream of [child.stdout, child.stderr]) {
     stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
+    stream?.on('data', (data: string) => {
+      const chunk = stream === child.stdout && setup.stdout ? setup.stdout(data) : data;
       log.write(chunk);
       tail.push(chunk);
     });
@@ -361,30 +380,4 @@ export function exitProblem(exit: K6Exit, killedAfterGrace: boolean, stopGraceMs
   const meaning = k6ExitCodes[exit.exitCode] ?? 'unknown exit code';
   const from = exit.exitCode === 105 ? ', but gameday did not stop it: something else signalled it' : '';
   return `exited with code ${exit.exitCode} (${meaning}${from})`;
-}
-
-/** The last `size` lines of a stream of text chunks. */
-export class LineTail {
-  readonly #size: number;
-  readonly #lines: string[] = [];
-  #partial = '';
-
-  constructor(size: number) {
-    this.#size = size;
-  }
-
-  push(chunk: string): void {
-    const parts = (this.#partial + chunk).split('\n');
-    this.#partial = parts.pop() ?? '';
-    for (const line of parts) {
-      if (line.trim() === '') continue;
-      this.#lines.push(line);
-      if (this.#lines.length > this.#size) this.#lines.shift();
-    }
-  }
-
-  lines(): string[] {
-    const all = this.#partial.trim() === '' ? [...this.#lines] : [...this.#lines, this.#partial];
-    return all.slice(-this.#size);
-  }
 }
