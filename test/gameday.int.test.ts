@@ -10,7 +10,7 @@ import { type DemoStack, demoPorts, startDemoStack } from '../examples/demo/stac
 import { type ReportOutcome, runPlanFile } from '../verifier/index.ts';
 import type { ReportJson } from '../verifier/report/index.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
-import { shiftedPlanHead } from './shifted-demo-plan.ts';
+import { demoTraceSection, shiftedPlanHead } from './shifted-demo-plan.ts';
 
 const demo = join(repoRoot, 'examples', 'demo');
 // Its own ports, so this test can run beside a demo or another integration test.
@@ -19,9 +19,11 @@ const ports = demoPorts(offset);
 
 // 80 s window: a fault only a burst exposes, a silent fault, and a fault whose expectations
 // cannot be met (CacheErrors has `for: 2s`, so 1 s is impossible; ReplicasDown never fires for it).
+// The demo's own trace (its write-then-read journey), in place of the head's default trace.
 const plan = (
   stateDir: string,
-) => `${shiftedPlanHead({ name: 'short-gameday', window: '{ duration: 80s, baselineTimeout: 60s, grace: 10s }', ports })}bursts:
+  trace: string,
+) => `${shiftedPlanHead({ name: 'short-gameday', window: '{ duration: 80s, baselineTimeout: 60s, grace: 10s }', ports }).replace('trace: { rate: 1 }\n', trace)}bursts:
   - { name: typo-burst, at: 5s, rate: 1000, duration: 15s }
 faults:
   - name: capacity-typo
@@ -58,7 +60,7 @@ describe('a short game day on the demo', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gameday-it-'));
     stack = await startDemoStack({ dir, offset });
-    await writeFile(join(dir, 'plan.yaml'), plan(stack.target.stateDir));
+    await writeFile(join(dir, 'plan.yaml'), plan(stack.target.stateDir, await demoTraceSection()));
     outcome = await runPlanFile(join(dir, 'plan.yaml'), { runsDir: join(dir, 'runs'), log: (line) => console.log(line) });
     report = JSON.parse(await readFile(join(outcome.runDir, 'report.json'), 'utf8')) as ReportJson;
   }, 240_000);
@@ -83,6 +85,14 @@ describe('a short game day on the demo', () => {
 
   it('detects the silent fault through the absence-of-success alert', () => {
     expect(expectation('replication-never-started', 'TraceSuccessAbsent').verdict).toBe('detected');
+  });
+
+  it("runs the demo's write-then-read journey, which sees the stale reads of the silent fault", () => {
+    const impact = report.faults.find((f) => f.name === 'replication-never-started')?.impact;
+    const journey = impact?.journeys?.find((j) => j.journey === 'write-then-read');
+    expect(impact?.journeys?.map((j) => j.journey)).toEqual(['write-then-read']);
+    expect(journey?.failedRequests).toBeGreaterThan(0);
+    expect(journey?.failedRequests).toBe(impact?.failedRequests);
   });
 
   it('reports an expectation that cannot be met as late or missed, never detected', () => {

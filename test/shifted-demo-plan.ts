@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { Document, parseDocument } from 'yaml';
 import { DEFAULT_PORTS, type DemoPorts, demoDir } from '../examples/demo/stack.ts';
 
 /**
@@ -26,6 +26,16 @@ monitoring:
   watchdog: Watchdog
 trace: { rate: 1 }
 `;
+}
+
+/**
+ * The demo plan's own `trace:` section (its journeys), as YAML text ending with a newline: a test
+ * puts it in place of the head's default trace to run what `npm run demo` runs.
+ */
+export async function demoTraceSection(): Promise<string> {
+  const document = parseDocument(await readFile(join(demoDir, 'plan.yaml'), 'utf8'));
+  const trace = new Document({ trace: document.toJS().trace as unknown });
+  return trace.toString();
 }
 
 export interface ShiftedPlanOptions {
