@@ -3,84 +3,17 @@
 // and the target (verifier/run/testing/fakes.ts), with its run folder on real, small filesystems:
 // tmpfs mounts made by the test (it runs as root, as CI does here; it fails loudly otherwise).
 
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { JournalEvent } from '../verifier/journal/events.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { gamedayRun, isRunning, journalSoFar as journal } from '../verifier/commands/testing/gameday-child.ts';
 import { gamedayInProcess } from '../verifier/commands/testing/in-process.ts';
 import { type FakeMonitoring, type FakeTarget, startFakeMonitoring, startFakeTarget } from '../verifier/run/testing/fakes.ts';
 import { repoRoot } from '../verifier/toolchain/index.ts';
-
-interface Child {
-  process: ChildProcess;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-function gamedayRun(planFile: string, runsDir: string): Child {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(repoRoot, 'verifier', 'cli.ts'),
-      'run',
-      planFile,
-      '--runs-dir',
-      runsDir,
-      '--run-id',
-      'run',
-      '--no-progress',
-      '--no-metrics',
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdout?.on('data', () => undefined);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, at: Date.now() })),
-  );
-  // However a test ends, it leaves no gameday behind.
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return { process: child, stderr: () => stderr, exited };
-}
-
-async function journal(runDir: string): Promise<JournalEvent[]> {
-  const text = await readFile(join(runDir, 'journal.jsonl'), 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as JournalEvent];
-      } catch {
-        return []; // a last line cut by the full disk
-      }
-    });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A killed child that nobody reaped yet is a zombie: gone for our purposes.
-  try {
-    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' })
-      .trim()
-      .startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 /** Fills a filesystem to the last byte. */
 async function fill(dir: string): Promise<string> {

@@ -1,5 +1,6 @@
 // `gameday revert <run-folder>`: after a crash or `kill -9`, revert every fault the journal shows in
-// place and stop the k6 processes it left running. A second revert is a no-op.
+// place, stop the k6 processes it left running, delete the Toxiproxy proxies it created and stop the
+// toxiproxy-server it started. A second revert is a no-op.
 
 import { EXIT } from '../errors.ts';
 import { revertFromJournal } from '../run/recover.ts';
@@ -14,7 +15,10 @@ export const revertCommand: Command = defineCommand({
   async run({ positionals: [runDir] }, io) {
     const outcome = await revertFromJournal(runDir ?? '', { log: (line) => writeLine(io.stderr, line) });
     const stopped = outcome.stoppedLoads.length > 0 ? `; stopped k6: ${outcome.stoppedLoads.join(', ')}` : '';
-    io.stdout.write(outcome.alreadyClean ? 'nothing to revert\n' : `reverted: ${outcome.reverted.join(', ') || 'none'}${stopped}\n`);
+    const toxiproxy = outcome.toxiproxy.length > 0 ? `; Toxiproxy: ${outcome.toxiproxy.join(', ')} gone` : '';
+    io.stdout.write(
+      outcome.alreadyClean ? 'nothing to revert\n' : `reverted: ${outcome.reverted.join(', ') || 'none'}${stopped}${toxiproxy}\n`,
+    );
     return EXIT.ok;
   },
 });

@@ -80,7 +80,11 @@ export type JournalEvent =
   | TraceSeries
   | TraceSamples
   | WindowEnded
-  | RunEnded;
+  | RunEnded
+  | ToxiproxyStarted
+  | ToxiproxyStopped
+  | ToxiproxyProxyCreated
+  | ToxiproxyProxyDeleted;
 
 export type JournalEventKind = JournalEvent['kind'];
 
@@ -288,4 +292,34 @@ export interface RunEnded extends Base {
   kind: 'run.ended';
   status: 'completed' | 'aborted' | 'failed';
   reason?: string;
+}
+
+/** A toxiproxy-server gameday started for the run (`toxiproxy.managed`): `gameday revert` stops it after a crash. */
+export interface ToxiproxyStarted extends Base {
+  kind: 'toxiproxy.started';
+  pid: number;
+  url: string;
+}
+
+export interface ToxiproxyStopped extends Base {
+  kind: 'toxiproxy.stopped';
+  pid: number;
+  url: string;
+  detail: string;
+}
+
+/** A proxy gameday created (not one that was already there): deleted at the end, or by `gameday revert`. */
+export interface ToxiproxyProxyCreated extends Base {
+  kind: 'toxiproxy.proxy-created';
+  url: string;
+  name: string;
+  listen: string;
+  upstream: string;
+}
+
+export interface ToxiproxyProxyDeleted extends Base {
+  kind: 'toxiproxy.proxy-deleted';
+  url: string;
+  name: string;
+  detail: string;
 }

@@ -72,7 +72,7 @@ export async function stopLeftoverLoad(events: JournalEvent[], options: StopLeft
 
 const run = promisify(execFile);
 
-const systemProcesses: Processes = {
+export const systemProcesses: Processes = {
   async commandLine(pid) {
     try {
       // Linux: NUL-separated arguments. Elsewhere, ps.

@@ -90,7 +90,7 @@ describe('revertFromJournal after gameday died', () => {
     target.state.set('second', true);
 
     const outcome = await revertFromJournal(runDir, { loadGraceMs: 5000 });
-    expect(outcome).toEqual({ reverted: ['second', 'first'], stoppedLoads: ['trace'], alreadyClean: false });
+    expect(outcome).toEqual({ reverted: ['second', 'first'], stoppedLoads: ['trace'], toxiproxy: [], alreadyClean: false });
     expect([target.state.get('first'), target.state.get('second')]).toEqual([false, false]);
     await exited(k6);
     expect(k6.signalCode).toBe('SIGINT');
@@ -112,7 +112,7 @@ describe('revertFromJournal after gameday died', () => {
 
     const requests = target.requests.length;
     const again = await revertFromJournal(runDir);
-    expect(again).toEqual({ reverted: [], stoppedLoads: [], alreadyClean: true });
+    expect(again).toEqual({ reverted: [], stoppedLoads: [], toxiproxy: [], alreadyClean: true });
     expect(target.requests.length, 'the second revert sent nothing').toBe(requests);
     expect((await readFile(join(runDir, 'journal.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(11);
   });
@@ -123,6 +123,6 @@ describe('revertFromJournal after gameday died', () => {
       { kind: 'load.started', role: 'trace', name: 'trace', pid: 999_999_999, requestedRate: 1, durationSeconds: 60, vus: 1 },
       { kind: 'run.ended', status: 'completed' },
     ]);
-    expect(await revertFromJournal(runDir)).toEqual({ reverted: [], stoppedLoads: [], alreadyClean: true });
+    expect(await revertFromJournal(runDir)).toEqual({ reverted: [], stoppedLoads: [], toxiproxy: [], alreadyClean: true });
   });
 });

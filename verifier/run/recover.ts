@@ -1,6 +1,7 @@
 // `gameday revert runs/<id>`: after a crash or `kill -9` of gameday, revert every fault the
 // journal shows as (possibly) injected and not reverted, newest first, then stop the k6 processes
-// the dead gameday left running, and journal each. Running it twice is safe: the second run finds
+// the dead gameday left running, then delete the Toxiproxy proxies it created and stop the
+// toxiproxy-server it started, and journal each. Running it twice is safe: the second run finds
 // nothing left to do.
 
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import { injectorContext, runInjector } from '../faults/injectors.ts';
 import type { FaultSpec } from '../plan/types.ts';
 import type { JournalEvent, RunStarted } from '../journal/events.ts';
 import { openJournal, readJournal } from '../journal/journal.ts';
-import { loadsNotEnded, type Processes, stopLeftoverLoad } from './leftover-load.ts';
+import { loadsNotEnded, type Processes, stopLeftoverLoad, systemProcesses } from './leftover-load.ts';
+import { cleanUpLeftoverToxiproxy, toxiproxyLeftovers } from './leftover-toxiproxy.ts';
 
 /** Faults that may be in place according to the journal, in injection order. */
 export function faultsInPlace(events: JournalEvent[]): string[] {
@@ -25,6 +27,8 @@ export interface RevertOutcome {
   reverted: string[];
   /** k6 processes (trace, bursts by name) the dead gameday had left running, now stopped. */
   stoppedLoads: string[];
+  /** What gameday had set up in Toxiproxy and `gameday revert` undid: proxies deleted, servers stopped. */
+  toxiproxy: string[];
   alreadyClean: boolean;
 }
 
@@ -40,15 +44,18 @@ export async function revertFromJournal(
   if (!started) throw new UsageError(`${file} has no run.started event; it is not a gameday journal.`);
   const pending = faultsInPlace(events);
   const ended = events.some((event) => event.kind === 'run.ended');
-  if (pending.length === 0 && (ended || loadsNotEnded(events).length === 0)) {
+  const toxiproxy = toxiproxyLeftovers(events);
+  const toxiproxyLeft = toxiproxy.proxies.length + toxiproxy.servers.length > 0;
+  if (pending.length === 0 && (ended || loadsNotEnded(events).length === 0) && !toxiproxyLeft) {
     log(`nothing to revert: every fault in ${file} was reverted`);
-    return { reverted: [], stoppedLoads: [], alreadyClean: true };
+    return { reverted: [], stoppedLoads: [], toxiproxy: [], alreadyClean: true };
   }
 
   const faults = new Map<string, FaultSpec>(started.plan.faults.map((fault) => [fault.name, fault]));
   const journal = openJournal(file);
   const reverted: string[] = [];
   const stoppedLoads: string[] = [];
+  const undone: string[] = [];
   const failed: string[] = [];
   try {
     for (const name of pending.reverse()) {
@@ -96,6 +103,16 @@ export async function revertFromJournal(
         }
       }
     }
+    if (toxiproxyLeft) {
+      const processes = options.processes ?? systemProcesses;
+      const outcome = await cleanUpLeftoverToxiproxy(toxiproxy, { processes, log });
+      for (const event of outcome.events) {
+        journal.append({ at: now().toISOString(), ...event } as JournalEvent);
+        if (event.kind === 'toxiproxy.proxy-deleted') undone.push(`proxy ${event.name}`);
+        if (event.kind === 'toxiproxy.stopped') undone.push(`toxiproxy-server (pid ${event.pid})`);
+      }
+      failed.push(...outcome.failed);
+    }
   } finally {
     journal.close();
   }
@@ -105,5 +122,5 @@ export async function revertFromJournal(
       `could not revert ${failed.join(', ')}; the fault may still be in place. Fix it by hand, then run this again.`,
     );
   }
-  return { reverted, stoppedLoads, alreadyClean: false };
+  return { reverted, stoppedLoads, toxiproxy: undone, alreadyClean: false };
 }

@@ -2,9 +2,13 @@
 // plan manages it, and the plan's proxies created; at the end, on every exit path, the proxies
 // gameday created deleted (a proxy that was already there, the same, is left as it was) and the
 // managed server stopped. Faults on the proxies are reverted before this, by the fault controller.
+// What it starts and creates is journaled, so `gameday revert` can undo it after a `kill -9`
+// (leftover-toxiproxy.ts). The server runs in a process group of its own: a Ctrl-C at the terminal
+// reaches gameday, which reverts the toxics through it, and not the server first.
 
 import { join } from 'node:path';
 import { errorMessage, PreflightError } from '../errors.ts';
+import type { EventInput } from '../journal/journal.ts';
 import { type ToxiproxyClient, toxiproxyClient } from '../faults/toxiproxy-client.ts';
 import type { ToxiproxySpec } from '../plan/types.ts';
 import { assertPortFree, type ManagedProcess, startProcess } from '../stack/process.ts';
@@ -15,6 +19,8 @@ export interface ToxiproxySessionOptions {
   /** Where the managed server's log goes. */
   runDir: string;
   log: (line: string) => void;
+  /** Journals what the session starts, creates, deletes and stops. */
+  record?: (event: EventInput) => void;
   /** Starts toxiproxy-server; the real one by default. */
   startServer?: (spec: ToxiproxySpec, logFile: string) => Promise<ManagedProcess>;
 }
@@ -37,6 +43,7 @@ export class ToxiproxySession {
     try {
       if (spec.managed) {
         this.server = await (this.options.startServer ?? startToxiproxyServer)(spec, join(runDir, 'toxiproxy-server.log'));
+        this.options.record?.({ kind: 'toxiproxy.started', pid: this.server.pid, url: spec.url });
         log(`toxiproxy: started toxiproxy-server (pid ${this.server.pid}) at ${spec.url}`);
       }
       const existing = await this.client.proxies();
@@ -53,6 +60,7 @@ export class ToxiproxySession {
         }
         await this.client.createProxy(proxy);
         this.created.push(proxy.name);
+        this.options.record?.({ kind: 'toxiproxy.proxy-created', url: spec.url, ...proxy });
         log(`toxiproxy: proxy ${proxy.name} ${proxy.listen} -> ${proxy.upstream}`);
       }
     } catch (error) {
@@ -64,10 +72,11 @@ export class ToxiproxySession {
 
   /** Never throws: each step that fails is logged, and the next is tried. */
   async tearDown(): Promise<void> {
-    const { log } = this.options;
+    const { log, record, spec } = this.options;
     for (const name of this.created.splice(0).reverse()) {
       try {
-        await this.client.deleteProxy(name);
+        const deleted = await this.client.deleteProxy(name);
+        record?.({ kind: 'toxiproxy.proxy-deleted', url: spec.url, name, detail: deleted ? 'deleted' : 'was already gone' });
         log(`toxiproxy: proxy ${name} deleted`);
       } catch (error) {
         log(`toxiproxy: could not delete proxy ${name}: ${errorMessage(error)}`);
@@ -77,6 +86,7 @@ export class ToxiproxySession {
     this.server = undefined;
     if (server !== undefined) {
       await server.stop();
+      record?.({ kind: 'toxiproxy.stopped', pid: server.pid, url: spec.url, detail: 'stopped at the end of the run' });
       log(`toxiproxy: toxiproxy-server stopped`);
     }
   }
@@ -93,6 +103,7 @@ async function startToxiproxyServer(spec: ToxiproxySpec, logFile: string): Promi
     command,
     args: ['-host', host, '-port', String(port)],
     logFile,
+    detached: true,
     readyUrl: `${spec.url.replace(/\/+$/, '')}/version`,
     readyTimeoutMs: 15_000,
   });

@@ -25,6 +25,8 @@ export interface StartOptions {
   logFile: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** In a process group of its own, so a Ctrl-C at the terminal reaches only gameday, which stops it in turn. */
+  detached?: boolean;
   /** Polled until it answers 2xx; the start fails if the process exits or the deadline passes first. */
   readyUrl?: string;
   readyTimeoutMs?: number;
@@ -37,6 +39,7 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', log, log],
+    detached: options.detached === true,
   });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => {
