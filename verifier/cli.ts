@@ -11,6 +11,7 @@ import { type Command, type CommandIO, parseCommandArgs } from './commands/comma
 import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
+import { markCommand } from './commands/mark.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { reportCommand } from './commands/report.ts';
 import { revealCommand } from './commands/reveal.ts';
@@ -30,6 +31,7 @@ const commands: readonly Command[] = [
   reconcileCommand,
   demoCommand,
   revealCommand,
+  markCommand,
 ];
 
 const exitCodes = `exit codes: 0 every alert fired in time, 1 an alert was late or missed, 2 bad input or the run

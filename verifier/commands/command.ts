@@ -49,7 +49,7 @@ export function parseCommandArgs(command: Command, args: readonly string[]): Par
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...args],
+      args: joinDashedValues(command, args),
       options: command.options as NonNullable<Parameters<typeof parseArgs>[0]>['options'],
       allowPositionals: true,
       strict: true,
@@ -66,6 +66,24 @@ export function parseCommandArgs(command: Command, args: readonly string[]): Par
     );
   }
   return parsed as Parsed<Options>;
+}
+
+/**
+ * `--at -30s` as `--at=-30s`: parseArgs refuses a value that starts with a dash as ambiguous, but a
+ * time ago (or a negative number) after a flag that takes a value is plainly that flag's value.
+ */
+function joinDashedValues(command: Command, args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    const flag = /^--([\w-]+)$/.exec(arg)?.[1];
+    if (flag !== undefined && command.options[flag]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 /** node:util's parseArgs messages, shortened to what a person needs (they end with advice for programmers). */

@@ -17,6 +17,26 @@ export interface InjectorContext {
   /** A name for files the injector leaves (logs): `<fault>-<action>`. */
   label?: string;
   signal?: AbortSignal;
+  /**
+   * How a manual step waits for its mark: shows the instructions, waits at most `timeoutSeconds`,
+   * and resolves with the mark (its time is the step's time) or rejects when none came. Absent
+   * where no one can mark (e.g. `gameday revert` after a crash): the manual injector then fails,
+   * naming the instructions.
+   */
+  awaitMark?: (request: MarkRequest) => Promise<MarkReceived>;
+}
+
+export interface MarkRequest {
+  mark: 'injected' | 'restored';
+  instructions: string;
+  timeoutSeconds: number | undefined;
+}
+
+export interface MarkReceived {
+  /** The moment the mark claims (ISO). */
+  markedAt: string;
+  by: 'cli' | 'terminal';
+  note?: string;
 }
 
 /**

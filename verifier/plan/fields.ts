@@ -26,6 +26,7 @@ import type {
   KubernetesResources,
   KubernetesRun,
   KubernetesRunner,
+  ManualInjector,
   MonitoringSpec,
   Plan,
   Readiness,
@@ -190,7 +191,7 @@ export const fieldMaps = {
     derived: [],
   }),
   injector: fieldMap<'injector', Record<Injector['kind'], unknown>>()({
-    yaml: { http: 'http', exec: 'exec', signal: 'signal', toxiproxy: 'toxiproxy' },
+    yaml: { http: 'http', exec: 'exec', signal: 'signal', toxiproxy: 'toxiproxy', manual: 'manual' },
     derived: [],
   }),
   httpInjector: fieldMap<'httpInjector', HttpInjector>()({
@@ -199,6 +200,10 @@ export const fieldMaps = {
   }),
   execInjector: fieldMap<'execInjector', ExecInjector>()({
     yaml: { command: 'command', shell: 'shell', env: 'env', timeout: 'timeoutSeconds', detach: 'detach', waitFor: 'waitFor' },
+    derived: ['kind'],
+  }),
+  manualInjector: fieldMap<'manualInjector', ManualInjector>()({
+    yaml: { instructions: 'instructions', timeout: 'timeoutSeconds' },
     derived: ['kind'],
   }),
   signalInjector: fieldMap<'signalInjector', SignalInjector>()({

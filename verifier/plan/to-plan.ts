@@ -115,6 +115,11 @@ interface InjectorYaml extends Yaml<'injector'> {
   exec?: ExecYaml;
   signal?: SignalYaml;
   toxiproxy?: ToxiproxyInjectorYaml;
+  manual?: ManualYaml;
+}
+interface ManualYaml extends Yaml<'manualInjector'> {
+  instructions: string;
+  timeout?: string;
 }
 interface SignalYaml extends Yaml<'signalInjector'> {
   pidFile?: string;
@@ -349,6 +354,10 @@ function toInjector(injector: InjectorYaml, { directory, toxiproxyUrl }: Injecto
       }),
       ...(enabled !== undefined && { enabled }),
     };
+  }
+  if (injector.manual !== undefined) {
+    const { instructions, timeout } = injector.manual;
+    return { kind: 'manual', instructions, ...(timeout !== undefined && { timeoutSeconds: seconds(timeout) }) };
   }
   throw new Error('unreachable: the schema requires exactly one injector kind');
 }

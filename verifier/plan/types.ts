@@ -243,7 +243,15 @@ export interface Expectation {
   withinSeconds: number;
 }
 
-export type Injector = HttpInjector | ExecInjector | SignalInjector | ToxiproxyInjector;
+export type Injector = HttpInjector | ExecInjector | SignalInjector | ToxiproxyInjector | ManualInjector;
+
+/** A step done by hand: gameday shows `instructions` and waits for a mark (`gameday mark`, or Enter). */
+export interface ManualInjector {
+  kind: 'manual';
+  instructions: string;
+  /** How long to wait for the mark; absent: the fault's duration. */
+  timeoutSeconds?: number;
+}
 
 export interface HttpInjector {
   kind: 'http';

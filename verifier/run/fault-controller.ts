@@ -6,6 +6,8 @@ import { errorMessage } from '../errors.ts';
 import { describeInjector, injectorContext, runInjector } from '../faults/injectors.ts';
 import type { FaultSpec } from '../plan/types.ts';
 import type { RunContext } from './context.ts';
+import { type ManualOutcome, markAwaiter } from './manual-steps.ts';
+import { MarkWatcher, type TerminalInput } from './mark-watcher.ts';
 
 export type RevertReason = 'scheduled' | 'aborted' | 'recovery' | 'max-duration';
 
@@ -18,13 +20,25 @@ export class FaultController {
   private readonly limitReverts: Promise<void>[] = [];
   private tasks: Promise<void>[] = [];
   private readonly run: RunContext;
+  /** Marks made by hand (`gameday mark`, Enter): journaled while the faults run; manual steps wait on them. */
+  readonly marks: MarkWatcher;
 
-  constructor(run: RunContext) {
+  constructor(run: RunContext, options: { stdin?: TerminalInput } = {}) {
     this.run = run;
+    this.marks = new MarkWatcher({
+      runDir: run.runDir,
+      faults: run.plan.faults.map((fault) => fault.name),
+      record: run.record,
+      log: run.log,
+      now: run.now,
+      // Enter on gameday's own terminal marks the step it awaits (only when stdin is a TTY).
+      stdin: options.stdin ?? process.stdin,
+    });
   }
 
   /** Starts every fault's schedule; resolves when each has been injected and reverted (or failed). */
   start(faults: readonly FaultSpec[]): Promise<void> {
+    this.marks.start();
     this.tasks = faults.map((fault) => this.runFault(fault));
     return Promise.all(this.tasks).then(() => undefined);
   }
@@ -44,6 +58,7 @@ export class FaultController {
       const ok = await this.revert(fault, reason === 'scheduled' ? 'recovery' : 'aborted');
       (ok ? reverted : unreverted).push(fault.name);
     }
+    await this.marks.stop();
     return { reverted, unreverted };
   }
 
@@ -56,7 +71,11 @@ export class FaultController {
     const startedAt = this.run.now().toISOString();
     // An abort lets an injection under way finish (then reverts it): cut short, a half-done
     // injection could leave the fault in a state its revert does not expect.
-    const injection = runInjector(fault.inject, injectorContext(plan.file, this.run.runId, fault.name, 'inject', this.run.runDir));
+    const manual: ManualOutcome = {};
+    const injection = runInjector(fault.inject, {
+      ...injectorContext(plan.file, this.run.runId, fault.name, 'inject', this.run.runDir),
+      awaitMark: markAwaiter(this.run, this.marks, fault, manual, schedule.signal),
+    });
     this.injecting.set(
       fault.name,
       injection.then(
@@ -67,17 +86,33 @@ export class FaultController {
     this.armMaxDuration(fault);
     try {
       const detail = await injection;
-      record({ kind: 'fault.injected', fault: fault.name, startedAt, detail });
+      // A manual fault is in place from the moment its mark claims, not from when gameday heard it.
+      const markedAt = manual.received?.markedAt;
+      record({ kind: 'fault.injected', fault: fault.name, startedAt: markedAt ?? startedAt, detail, ...(markedAt && { at: markedAt }) });
       log(`${schedule.clock()} injected ${fault.name}: ${describeInjector(fault.inject)}`);
     } catch (error) {
+      if (manual.missed !== undefined) {
+        // Nothing was done: no revert runs, and its expectations are inconclusive, never missed.
+        record({ kind: 'fault.not-injected', fault: fault.name, reason: manual.missed });
+        log(`${schedule.clock()} NOT INJECTED ${fault.name}: ${manual.missed}`);
+        this.reverted(fault);
+        return;
+      }
       record({ kind: 'fault.inject-failed', fault: fault.name, error: errorMessage(error) });
       log(`${schedule.clock()} INJECT FAILED ${fault.name}: ${errorMessage(error)}`);
       // It may be half in place (one instance of two killed): take it out now.
       await this.revert(fault, 'recovery');
       return;
     }
-    await schedule.sleepUntil(fault.atSeconds + fault.durationSeconds);
+    await schedule.sleepUntil(this.revertOffset(fault, manual, startedAt));
     if (this.injected.has(fault.name)) await this.revert(fault, 'scheduled');
+  }
+
+  /** A manual fault lasts its duration from its mark (within the window); any other from its time. */
+  private revertOffset(fault: FaultSpec, manual: ManualOutcome, shownAt: string): number {
+    if (manual.received === undefined) return fault.atSeconds + fault.durationSeconds;
+    const markOffset = fault.atSeconds + (Date.parse(manual.received.markedAt) - Date.parse(shownAt)) / 1000;
+    return Math.min(markOffset + fault.durationSeconds, this.run.plan.window.durationSeconds);
   }
 
   /**
@@ -114,17 +149,27 @@ export class FaultController {
       return true;
     }
     const startedAt = this.run.now().toISOString();
+    // A manual revert waits for its mark even when the run is stopping: the fault is in place until someone undoes it.
+    const manual: ManualOutcome = {};
     try {
-      const detail = await runInjector(
-        fault.revert,
-        injectorContext(this.run.plan.file, this.run.runId, fault.name, 'revert', this.run.runDir),
-      );
+      const detail = await runInjector(fault.revert, {
+        ...injectorContext(this.run.plan.file, this.run.runId, fault.name, 'revert', this.run.runDir),
+        awaitMark: markAwaiter(this.run, this.marks, fault, manual),
+      });
       if (!this.injected.has(fault.name)) {
         log(`${schedule.clock()} ${fault.name}: a ${reason} revert also succeeded, after another had taken the fault out`);
         return true;
       }
       this.reverted(fault);
-      record({ kind: 'fault.reverted', fault: fault.name, startedAt, reason, detail });
+      const markedAt = manual.received?.markedAt;
+      record({
+        kind: 'fault.reverted',
+        fault: fault.name,
+        startedAt: markedAt ?? startedAt,
+        reason,
+        detail,
+        ...(markedAt && { at: markedAt }),
+      });
       log(`${schedule.clock()} reverted ${fault.name}${reason === 'scheduled' ? '' : ` (${reason})`}`);
       return true;
     } catch (error) {
