@@ -16,6 +16,7 @@ import type {
   EndpointSpec,
   ExecInjector,
   Expectation,
+  FaultRestore,
   FaultSpec,
   HttpInjector,
   ImpactSpec,
@@ -178,12 +179,17 @@ export const fieldMaps = {
       maxDuration: 'maxDurationSeconds',
       inject: 'inject',
       revert: 'revert',
+      restore: 'restore',
       exposedBy: 'exposedBy',
       expect: 'expect',
     },
     derived: [],
     // `at: { between, and }` loads as the range, and its start as atSeconds until the run draws it.
     derivedSometimes: ['atRange'],
+  }),
+  faultRestore: fieldMap<'faultRestore', FaultRestore>()({
+    yaml: { consecutive: 'consecutive', journeys: 'journeys', fallback: 'fallback' },
+    derived: [],
   }),
   // `inject: { http: … }` loads as `{ kind: 'http', … }`: each YAML key is a variant's kind.
   atRange: fieldMap<'atRange', NonNullable<FaultSpec['atRange']>>()({

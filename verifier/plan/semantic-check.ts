@@ -59,6 +59,8 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
   checkToxiproxy(data.toxiproxy, report);
   const proxyNames = toxiproxyProxyNames(data.toxiproxy);
 
+  const journeyList = isRecord(data.trace) && Array.isArray(data.trace.journeys) ? data.trace.journeys : [];
+  const journeyNames = journeyList.flatMap((journey) => (isRecord(journey) && typeof journey.name === 'string' ? [journey.name] : []));
   const burstNames = bursts.flatMap((burst) => (isRecord(burst) && typeof burst.name === 'string' ? [burst.name] : []));
   for (const [index, fault] of faults.entries()) {
     if (!isRecord(fault)) continue;
@@ -72,6 +74,7 @@ export function semanticFindings(data: unknown, options: SemanticOptions): Findi
       if (isRecord(injector)) checkToxiproxyInjector(injector.toxiproxy, [...path, key, 'toxiproxy'], proxyNames, report);
     }
     checkRevertPresent(fault, path, report);
+    checkRestore(fault, journeyNames, proxyNames, path, report);
     checkExposedBy(fault.exposedBy, burstNames, [...path, 'exposedBy'], report);
     const expectations = Array.isArray(fault.expect) ? fault.expect : [];
     for (const [expectIndex, expectation] of expectations.entries()) {
@@ -259,6 +262,37 @@ function checkRevertPresent(fault: Record<string, unknown>, path: PathSegment[],
     'missing `revert`',
     'say how to undo the fault with an injector (http, exec, signal), or write `revert: none` for a fault that undoes itself; only a toxiproxy inject may leave it out',
   );
+}
+
+/** `restore` belongs to `revert: responders`; its journeys are the trace's; its fallback is an injector like any other. */
+function checkRestore(
+  fault: Record<string, unknown>,
+  journeyNames: string[],
+  proxyNames: ReturnType<typeof toxiproxyProxyNames>,
+  path: PathSegment[],
+  report: Report,
+): void {
+  const { restore } = fault;
+  if (!isRecord(restore)) return;
+  if (fault.revert !== 'responders') {
+    report(
+      [...path, 'restore'],
+      '`restore` without `revert: responders`',
+      'write `revert: responders` for a fault the team restores, or remove `restore` (gameday reverts this fault itself)',
+    );
+  }
+  checkInjector(restore.fallback, [...path, 'restore', 'fallback'], report);
+  if (isRecord(restore.fallback))
+    checkToxiproxyInjector(restore.fallback.toxiproxy, [...path, 'restore', 'fallback', 'toxiproxy'], proxyNames, report);
+  const journeys = Array.isArray(restore.journeys) ? restore.journeys : [];
+  for (const [index, journey] of journeys.entries()) {
+    if (typeof journey !== 'string' || journeyNames.includes(journey)) continue;
+    const suggestion = closest(journey, journeyNames);
+    const names =
+      journeyNames.length === 0 ? 'the trace has none; leave restore.journeys out to count every iteration' : journeyNames.join(', ');
+    const hint = suggestion !== undefined ? `did you mean ${show(suggestion)}?` : `name one of trace.journeys (${names})`;
+    report([...path, 'restore', 'journeys', index], `no journey is named ${show(journey)}`, hint);
+  }
 }
 
 function checkExposedBy(value: unknown, burstNames: string[], path: PathSegment[], report: Report): void {

@@ -106,9 +106,15 @@ interface FaultYaml extends Yaml<'fault'> {
   maxDuration?: string;
   inject: InjectorYaml;
   /** Absent only after a toxiproxy inject (semantic-check says so): its revert is derived. */
-  revert?: InjectorYaml | 'none';
+  revert?: InjectorYaml | 'none' | 'responders';
+  restore?: RestoreYaml;
   exposedBy?: string;
   expect: ExpectationYaml[];
+}
+interface RestoreYaml extends Yaml<'faultRestore'> {
+  consecutive?: number;
+  journeys?: string[];
+  fallback?: InjectorYaml;
 }
 interface InjectorYaml extends Yaml<'injector'> {
   http?: HttpYaml;
@@ -279,10 +285,28 @@ function toFault(fault: FaultYaml, scope: InjectorScope): FaultSpec {
     durationSeconds: seconds(fault.duration),
     ...(fault.maxDuration !== undefined && { maxDurationSeconds: seconds(fault.maxDuration) }),
     inject,
-    revert:
-      fault.revert === 'none' ? 'none' : fault.revert === undefined ? derivedRevert(inject) : toInjector(fault.revert, scope, fault.name),
+    ...(fault.revert === 'responders' ? respondersRestore(fault, scope) : { revert: ownRevert(fault, inject, scope) }),
     ...(fault.exposedBy !== undefined && { exposedBy: fault.exposedBy }),
     expect: fault.expect.map(toExpectation),
+  };
+}
+
+function ownRevert(fault: FaultYaml, inject: Injector, scope: InjectorScope): Injector | 'none' {
+  if (fault.revert === 'none' || fault.revert === 'responders') return 'none';
+  return fault.revert === undefined ? derivedRevert(inject) : toInjector(fault.revert, scope, fault.name);
+}
+
+/** `revert: responders`: the restore's fallback is what reverts the fault (at maxDuration, or after a crash). */
+function respondersRestore(fault: FaultYaml, scope: InjectorScope): Pick<FaultSpec, 'revert' | 'restore'> {
+  const { consecutive = 5, journeys, fallback } = fault.restore ?? {};
+  const fallbackInjector = fallback === undefined ? undefined : toInjector(fallback, scope, fault.name);
+  return {
+    revert: fallbackInjector ?? 'none',
+    restore: {
+      consecutive,
+      ...(journeys !== undefined && { journeys }),
+      ...(fallbackInjector !== undefined && { fallback: fallbackInjector }),
+    },
   };
 }
 

@@ -229,11 +229,26 @@ export interface FaultSpec {
   /** Safety limit from the injection's start: reverted then whatever else happens. At least durationSeconds. */
   maxDurationSeconds?: number;
   inject: Injector;
-  /** Absent only for faults that need no revert (they must say so with `revert: none`). */
+  /**
+   * Absent only for faults that need no revert (they must say so with `revert: none`). With
+   * `revert: responders`, the restore's fallback (what undoes it at maxDuration), or 'none'.
+   */
   revert: Injector | 'none';
+  /** `revert: responders`: the team restores it; gameday watches the trace (run/restore-watch.ts). */
+  restore?: FaultRestore;
   /** Name of a burst that exposes this fault; detection is measured from that burst's start. */
   exposedBy?: string;
   expect: Expectation[];
+}
+
+/** When a `revert: responders` fault counts as restored, and what undoes it if nobody does. */
+export interface FaultRestore {
+  /** Successful iterations in a row, after a failed one since the injection; 5 when not written. */
+  consecutive: number;
+  /** Only these journeys' iterations count; every iteration of the trace when absent. */
+  journeys?: string[];
+  /** Reverts the fault at maxDuration when nobody restored it; without one, that is a failed revert. */
+  fallback?: Injector;
 }
 
 export interface Expectation {

@@ -50,7 +50,7 @@ describe('RestoreDetector on a recorded trace', () => {
   it('gives the same restore when iterations arrive out of order (three VUs, each ending late)', () => {
     const shuffled = [...samples];
     for (let i = 0; i + 2 < shuffled.length; i += 3) {
-      const [a, b, c] = shuffled.slice(i, i + 3) as Array<[number, 0 | 1]>;
+      const [a, b, c] = shuffled.slice(i, i + 3) as [[number, 0 | 1], [number, 0 | 1], [number, 0 | 1]];
       shuffled.splice(i, 3, c, a, b);
     }
     expect(replay('api-instances-killed', shuffled)).toEqual(replay('api-instances-killed'));
