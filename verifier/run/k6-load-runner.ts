@@ -11,8 +11,6 @@ import {
   mergeBurstResults,
   probeLatency,
   readBurstResult,
-  readTraceProgress,
-  readTraceResults,
   startBurst,
   startSegmentedBurst,
   traceVusDefault,
@@ -34,11 +32,19 @@ export function createK6Runner(options: K6RunnerOptions): LoadRunner {
   return {
     async startTrace(spec) {
       const process = await startTrace({ k6Path: options.k6Path, env, ...spec });
+      const { trace } = process;
+      // What the run has not taken yet: the samples read since the last chunk it journaled.
       const handle = handleFor(process, traceVusDefault, async () => {
-        const { samples, latencies, journeys } = await readTraceResults(process.resultFile);
-        return { traceSamples: samples, traceLatencies: latencies, ...(journeys.length > 0 && { traceJourneys: journeys }) };
+        const { samples, latencies, journeys } = trace.take(true);
+        const problem = trace.problem;
+        return {
+          traceSamples: samples,
+          traceLatencies: latencies,
+          ...(journeys.length > 0 && { traceJourneys: journeys }),
+          ...(problem !== undefined && { error: problem }),
+        };
       });
-      return { ...handle, progress: () => readTraceProgress(process.resultFile) };
+      return { ...handle, progress: async () => trace.progress(), stream: trace };
     },
     async startBurst(spec) {
       // The VU pool is sized from the target's latency right now (see loadtests/lib/vus.ts).

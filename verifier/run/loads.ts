@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { LoadResult, LoadRole } from '../journal/events.ts';
 import type { BurstSpec } from '../plan/types.ts';
+import type { TraceIteration } from '../load/trace-stream.ts';
 import type { RunContext } from './context.ts';
 import type { LoadFinish, LoadHandle, LoadRunner, TraceHandle, TraceProgress } from './ports.ts';
 
@@ -28,6 +29,12 @@ interface TrackedLoad {
 /** A trace whose k6 dies mid-window is started again this many times (each restart journaled). */
 const TRACE_RESTARTS = 1;
 
+/**
+ * The trace's samples are journaled this often while it runs: gameday keeps none in memory for
+ * long (an 8-hour window is 28,800 iterations at 1 req/s), and a report after a crash has them.
+ */
+export const TRACE_CHUNK_SECONDS = 15;
+
 export class Loads {
   private readonly loads: TrackedLoad[] = [];
   /** Set once the run ends: a k6 that exits from here on was stopped, not lost. */
@@ -36,6 +43,7 @@ export class Loads {
   private traceEndsAt = 0;
   /** The trace's k6 now running (the latest restart). */
   private trace: TraceHandle | undefined;
+  private readonly iterationListeners = new Set<(iteration: TraceIteration) => void>();
   private readonly run: RunContext;
   private readonly runner: LoadRunner;
 
@@ -70,6 +78,7 @@ export class Loads {
       }),
     });
     this.trace = trace;
+    this.streamTrace(trace);
     this.track(trace, 'trace', 'trace', plan.trace.rate, durationSeconds, restart);
     this.run.log(`trace: k6 pid ${trace.pid}, ${plan.trace.rate} req/s to ${plan.target.baseUrl}${restart ? ' (restarted)' : ''}`);
   }
@@ -77,6 +86,28 @@ export class Loads {
   /** How far the running trace has got (k6's output so far); zeros before it started. */
   async traceProgress(): Promise<TraceProgress> {
     return this.trace ? this.trace.progress() : { iterations: 0, samples: 0, timed: 0 };
+  }
+
+  /** Calls `listener` with each trace iteration as it arrives (also after a restart); returns the unsubscribe. */
+  onTraceIteration(listener: (iteration: TraceIteration) => void): () => void {
+    this.iterationListeners.add(listener);
+    return () => this.iterationListeners.delete(listener);
+  }
+
+  /** Journals the trace's samples in chunks while its k6 runs; the rest come with its end (ended()). */
+  private streamTrace(trace: TraceHandle): void {
+    const { stream } = trace;
+    if (!stream) return;
+    stream.onIteration((iteration) => {
+      for (const listener of this.iterationListeners) listener(iteration);
+    });
+    const timer = setInterval(() => {
+      const chunk = stream.take();
+      if (chunk.samples.length > 0)
+        this.recordTrace({ traceSamples: chunk.samples, traceLatencies: chunk.latencies, traceJourneys: chunk.journeys });
+    }, TRACE_CHUNK_SECONDS * 1000);
+    const stop = () => clearInterval(timer);
+    trace.finished.then(stop, stop);
   }
 
   /**
@@ -171,7 +202,7 @@ export class Loads {
    * The trace's samples: one event per named journey (the analysis judges impact per journey and
    * overall from them), and one for iterations without a journey, or all of them when none has one.
    */
-  private recordTrace(finish: LoadFinish): void {
+  private recordTrace(finish: Pick<LoadFinish, 'traceSamples' | 'traceLatencies' | 'traceJourneys'>): void {
     const { record } = this.run;
     const journeys = finish.traceJourneys ?? [];
     if (journeys.length === 0) {

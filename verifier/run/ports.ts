@@ -2,6 +2,7 @@
 // observe/ and faults/; tests pass their own.
 
 import type { LoadProcess, LoadProcessEnded, LoadResult } from '../journal/events.ts';
+import type { TraceStream } from '../load/trace-stream.ts';
 
 export interface TraceStart {
   script: string;
@@ -61,6 +62,11 @@ export interface TraceProgress {
 export interface TraceHandle extends LoadHandle {
   /** Read while k6 runs (the baseline): does the trace script keep the trace contract? */
   progress(): Promise<TraceProgress>;
+  /**
+   * The trace read as it arrives: take() gives the iterations completed since the last take (the
+   * run journals them in chunks; `finished` carries the rest), onIteration() tells watchers of each.
+   */
+  stream?: Pick<TraceStream, 'take' | 'onIteration'>;
 }
 
 export interface LoadRunner {
