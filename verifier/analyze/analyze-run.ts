@@ -15,6 +15,7 @@ import { type FaultEvents, indexJournal, type JournalIndex, windowSpan } from '.
 import { includesLabels } from '../alerting/labels.ts';
 import type { FaultAnalysis, RunAnalysis, RunInfo } from './model.ts';
 import { type EpochMs, parseInstant, secondsBetween, toIso } from './time.ts';
+import { teamClock } from './team-clock.ts';
 import { type FaultSpan, unexpectedAlerts } from './unexpected.ts';
 
 export function analyzeRun(events: readonly JournalEvent[]): RunAnalysis {
@@ -123,20 +124,23 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
 
   if (!recorded.injected) {
     const notes: string[] = [];
-    if (recorded.injectFailed) notes.push(`injection failed: ${recorded.injectFailed.error}`);
+    const notInjected = recorded.notInjected?.reason;
+    if (notInjected !== undefined) notes.push(`not injected: ${notInjected}`);
+    else if (recorded.injectFailed) notes.push(`injection failed: ${recorded.injectFailed.error}`);
     else if (recorded.injecting) {
       notes.push(`injection started at ${recorded.injecting.at} but never completed: the fault may be in place`);
     } else notes.push('never injected');
     return {
       ...base,
-      injection: recorded.injectFailed ? 'inject-failed' : 'never-injected',
+      injection: notInjected !== undefined ? 'not-injected' : recorded.injectFailed ? 'inject-failed' : 'never-injected',
       injectedAt: null,
       revertedAt: null,
       measuredFrom: null,
       measuredFromBurst: null,
       deadline: null,
-      expectations: fault.expect.map((expectation) => notInjectedExpectation(expectation, episodes)),
+      expectations: fault.expect.map((expectation) => notInjectedExpectation(expectation, episodes, notInjected)),
       impact: null,
+      clock: null,
       notes,
     };
   }
@@ -157,6 +161,7 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
     revertedAt,
   };
 
+  const expectations = fault.expect.map((expectation) => judgeExpectation(expectation, window, context, ruleFacts(journal, expectation)));
   return {
     ...base,
     injection: 'injected',
@@ -165,7 +170,15 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
     measuredFrom: origin.at,
     measuredFromBurst: origin.burst,
     deadline,
-    expectations: fault.expect.map((expectation) => judgeExpectation(expectation, window, context, ruleFacts(journal, expectation))),
+    expectations,
+    clock: teamClock(
+      recorded,
+      injectedAt,
+      deadline,
+      expectations,
+      journal.silencePolls,
+      fault.revert === 'none' ? 'none' : fault.revert.kind,
+    ),
     impact: faultImpact(
       { samples: journal.traceSamples, latencies: journal.traceLatencies },
       journal.traceJourneys,

@@ -254,12 +254,20 @@ function promptDelivery(
 }
 
 /** A fault that was never in place: nothing to measure, but the runbook is still worth a link. */
-export function notInjectedExpectation(expectation: Expectation, episodes: readonly AlertEpisode[]): ExpectationAnalysis {
+/**
+ * An expectation of a fault that was never in place. `notMarked`: a manual injection no one marked,
+ * with the reason; its expectations are inconclusive (the team was not tested), never missed.
+ */
+export function notInjectedExpectation(
+  expectation: Expectation,
+  episodes: readonly AlertEpisode[],
+  notMarked?: string,
+): ExpectationAnalysis {
   return {
     alert: expectation.alert,
     labels: expectation.labels,
     withinSeconds: expectation.withinSeconds,
-    verdict: 'not-injected',
+    verdict: notMarked === undefined ? 'not-injected' : 'inconclusive',
     pendingAfterSeconds: null,
     firingAfterSeconds: null,
     notifiedAfterSeconds: null,
@@ -270,7 +278,7 @@ export function notInjectedExpectation(expectation: Expectation, episodes: reado
     alertLabels: null,
     runbookUrl: runbookUrlFor(expectation, undefined, episodes),
     preExisting: [],
-    inconclusive: [],
+    inconclusive: notMarked === undefined ? [] : [{ cause: 'not-injected', from: null, to: null, detail: `not injected: ${notMarked}` }],
     recovery: { status: 'not-fired', resolvedAt: null, resolvedAfterRevertSeconds: null },
     delivery: {
       status: 'not-fired',

@@ -13,6 +13,9 @@ import type {
   FaultInjected,
   FaultInjectFailed,
   FaultInjecting,
+  FaultMarked,
+  FaultNotInjected,
+  FaultRestored,
   FaultReverted,
   FaultRevertFailed,
   JournalEvent,
@@ -36,6 +39,12 @@ export interface FaultEvents {
   injectFailed?: FaultInjectFailed;
   reverted?: FaultReverted;
   revertFailed?: FaultRevertFailed;
+  /** A manual injection whose mark never came. */
+  notInjected?: FaultNotInjected;
+  /** A `revert: responders` fault the team restored (the first such event). */
+  restored?: FaultRestored;
+  /** Every mark made by hand, in the order of the moments they claim. */
+  marks?: FaultMarked[];
 }
 
 export interface JournalIndex {
@@ -129,6 +138,17 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
       case 'fault.revert-failed':
         faultEvents(index, event.fault).revertFailed ??= event;
         break;
+      case 'fault.not-injected':
+        faultEvents(index, event.fault).notInjected ??= event;
+        break;
+      case 'fault.restored':
+        faultEvents(index, event.fault).restored ??= event;
+        break;
+      case 'fault.marked': {
+        const marks = (faultEvents(index, event.fault).marks ??= []);
+        marks.push(event);
+        break;
+      }
       case 'load.started':
         index.loadsStarted.push(event);
         break;
@@ -201,6 +221,7 @@ export function indexJournal(events: readonly JournalEvent[]): JournalIndex {
   index.observeFailures.sort(byTime);
   index.observeRecoveries.sort(byTime);
   index.rulesHealth.sort(byTime);
+  for (const fault of index.faults.values()) fault.marks?.sort((a, b) => parseInstant(a.markedAt) - parseInstant(b.markedAt));
   index.traceSamples.sort((a, b) => a[0] - b[0]);
   index.traceLatencies.sort((a, b) => a[0] - b[0]);
   for (const journey of index.traceJourneys.values()) {

@@ -8,6 +8,9 @@ import type { PeerSighting } from './alertmanager-peers.ts';
 import type { Labels } from '../alerting/labels.ts';
 import type { EpochMs } from './time.ts';
 import type { FaultImpact } from './impact-model.ts';
+import type { TeamClock } from './team-clock.ts';
+
+export type { ClockFigure, ClockSource, TeamClock } from './team-clock.ts';
 
 export type { FaultImpact, ImpactKind, JourneyImpact, LatencyFigures, LatencyImpact, TraceImpact } from './impact-model.ts';
 
@@ -108,7 +111,8 @@ export interface RunInfo {
   windowEndedAt: EpochMs | null;
 }
 
-export type InjectionStatus = 'injected' | 'inject-failed' | 'never-injected';
+/** not-injected: a manual injection no one marked (expectations inconclusive, never missed). */
+export type InjectionStatus = 'injected' | 'inject-failed' | 'never-injected' | 'not-injected';
 
 export interface FaultAnalysis {
   name: string;
@@ -127,6 +131,8 @@ export interface FaultAnalysis {
   deadline: EpochMs | null;
   expectations: ExpectationAnalysis[];
   impact: FaultImpact | null;
+  /** The team's time to detect, acknowledge and restore; null when the fault was not in place. */
+  clock: TeamClock | null;
   /** What a reader should know about how this fault was measured, in words. */
   notes: string[];
 }
@@ -168,7 +174,7 @@ export interface FigureSources {
 }
 
 export interface InconclusiveReason {
-  cause: BlindCause | 'pre-existing' | 'cut-short';
+  cause: BlindCause | 'pre-existing' | 'cut-short' | 'not-injected';
   from: EpochMs | null;
   to: EpochMs | null;
   detail: string;

@@ -56,6 +56,33 @@ describe('gameday report and gameday compare', () => {
     expect(await readFile(join(dir, 'trend.html'), 'utf8')).toContain('<section id="trend">');
   });
 
+  it("compare shows the team's clock across runs with the change in percent, counting marks made after each run", async () => {
+    // Acknowledged 40 s after the injection in the first game day, 20 s in the second: written down afterwards.
+    const marks = [
+      ['demo-run-1', '2026-11-23T02:47:46.619Z'],
+      ['demo-run-2', '2026-11-23T02:54:16.573Z'],
+    ] as const;
+    for (const [run, markedAt] of marks) {
+      const result = await gameday('mark', join(dir, run), 'api-instances-killed', 'acknowledged', '--at', markedAt, '--note', 'paged');
+      expect(result.stdout).toContain('the run has ended');
+    }
+    const result = await gameday('compare', join(dir, 'demo-run-1'), join(dir, 'demo-run-2'), '--html', join(dir, 'clock.html'));
+    expect(result.stdout).toContain("the team's clock: seconds from injection to detect, acknowledge and restore");
+    expect(result.stdout).toMatch(/\napi-instances-killed +acknowledge +40 s +20 s +−50 %\n/);
+    expect(await readFile(join(dir, 'clock.html'), 'utf8')).toContain('<tr data-fault="api-instances-killed" data-figure="acknowledge">');
+    const report = JSON.parse(await readFile(join(dir, 'demo-run-1', 'report.json'), 'utf8')) as ReportJson;
+    expect(report.faults[0]?.clock?.acknowledge).toBeNull();
+    await gameday('report', join(dir, 'demo-run-1'));
+    const rebuilt = JSON.parse(await readFile(join(dir, 'demo-run-1', 'report.json'), 'utf8')) as ReportJson;
+    expect(rebuilt.faults[0]?.clock?.acknowledge).toEqual({
+      at: '2026-11-23T02:47:46.619Z',
+      afterInjectionSeconds: 40,
+      afterFirstAlertSeconds: expect.any(Number),
+      source: 'mark',
+      detail: 'gameday mark: paged',
+    });
+  });
+
   it('compare says what is wrong with its arguments', async () => {
     const one = await gameday('compare', join(dir, 'demo-run-1'));
     expect(one.code).toBe(2);

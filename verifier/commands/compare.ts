@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { analyzeRun } from '../analyze/index.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import type { JournalEvent } from '../journal/events.ts';
-import { readJournal } from '../journal/journal.ts';
+import { readRunEvents } from '../journal/marks.ts';
 import {
   compareRuns,
   formatTrend,
@@ -51,7 +51,7 @@ export async function compareRunDirs(runDirs: readonly string[], options: { html
 async function readRun(runDir: string): Promise<{ runDir: string; report: ReportJson; events: JournalEvent[] }> {
   const journal = join(runDir, 'journal.jsonl');
   if (existsSync(journal)) {
-    const events = await readJournal(journal);
+    const events = await readRunEvents(runDir);
     return { runDir, report: toReportJson(analyzeRun(events)), events };
   }
   let text: string;

@@ -1,10 +1,11 @@
 // `gameday report <run-folder>`: rebuild report.json, report.md, report.html and junit.xml from the
-// run's journal. The reports are a pure function of the journal, so this works after a crash too.
+// run's journal (and the marks made after the run, in marks.jsonl). The reports are a pure function
+// of the journal, so this works after a crash too.
 
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { analyzeRun, exitCodeFor } from '../analyze/index.ts';
-import { readJournal } from '../journal/journal.ts';
+import { readRunEvents } from '../journal/marks.ts';
 import { packageRoot } from '../package-root.ts';
 import { type LinkBase, type ReportJson, toConsoleTable, toHtml, toJunit, toMarkdown, toReportJson, traceRecord } from '../report/index.ts';
 import { type Command, defineCommand } from './command.ts';
@@ -24,7 +25,8 @@ export interface ReportOutcome {
 
 /** Recomputes the analysis from a run's journal and writes report.json, report.md, report.html and junit.xml beside it. */
 export async function rebuildReports(runDir: string): Promise<ReportOutcome> {
-  const events = await readJournal(join(runDir, 'journal.jsonl'));
+  // With the marks made after the run ended (`gameday mark` on an ended run), which only marks.jsonl holds.
+  const events = await readRunEvents(runDir);
   const analysis = analyzeRun(events);
   const report = toReportJson(analysis);
   const links = reportLinks(resolve(runDir), report.plan.file);

@@ -37,6 +37,17 @@ describe('toMarkdown', () => {
       - queue-unreachable: injection failed: iptables: exit code 4: permission denied
       - pool-typo / PoolExhausted: resolved 44.682 s before the revert, while the fault was still in place
 
+      ## The team's clock
+
+      Seconds from the injection (restore also from the first alert firing): detect is the first expected alert firing; acknowledge the first silence created during the fault that mutes its alert, or a \`gameday mark … acknowledged\`; restore the team marking or the trace seeing the service restored, else the revert.
+
+      | fault | detect | acknowledge | restore | restore from first alert | sources |
+      |---|---|---|---|---|---|
+      | kill-primary | 15.218 s (alert) | — | 119.9 s (revert) | 104.682 s (revert) | detect: PrimaryDown firing (alertmanager-api); restore: scheduled revert (exec) |
+      | cut-replica | 75.118 s (alert) | — | 59.9 s (revert) | — | detect: ReplicaLag firing (ALERTS); restore: scheduled revert (exec) |
+      | break-cache | — | — | 60.1 s (revert) | — | restore: scheduled revert (exec) |
+      | pool-typo | 35.218 s (alert) | — | 99.9 s (revert) | 64.682 s (revert) | detect: PoolExhausted firing (alertmanager-api); restore: scheduled revert (exec) |
+
       ## Recovery and delivery
 
       | fault | alert | after the revert | resolved after revert | notification | after firing |
@@ -185,6 +196,14 @@ describe('toMarkdown', () => {
       - kill-primary: never reverted: alerts are counted to the end of the record
       - kill-primary / PrimaryDown: PrimaryDown{role="primary"} was already firing at injection (since 2026-11-23T01:59:50.000Z): not counted as a detection
       - kill-primary / PrimaryDown: measured alone this would be late (the alert fired after 80 s), but the verdict cannot be trusted: PrimaryDown{role="primary"} was already active at injection (since 2026-11-23T01:59:50.000Z) and still active when the target passed: a new episode could not start, so whether this fault would fire it cannot be told
+
+      ## The team's clock
+
+      Seconds from the injection (restore also from the first alert firing): detect is the first expected alert firing; acknowledge the first silence created during the fault that mutes its alert, or a \`gameday mark … acknowledged\`; restore the team marking or the trace seeing the service restored, else the revert.
+
+      | fault | detect | acknowledge | restore | restore from first alert | sources |
+      |---|---|---|---|---|---|
+      | kill-primary | 80 s (alert) | — | — | — | detect: PrimaryDown firing (alertmanager-api) |
 
       ## Recovery and delivery
 

@@ -9,6 +9,7 @@ import type { ReportBurst, ReportExpectation, ReportFault, ReportJson } from './
 import { impactSection } from './markdown-impact.ts';
 import { monitoringHealthSection, recoveryAndDeliverySection, timingSection } from './markdown-verification.ts';
 import { type LinkBase, runbookHref } from './runbook-link.ts';
+import { teamClockMarkdown } from './team-clock.ts';
 
 /** A marker a reader spots while scrolling; the word beside it is what counts. */
 const verdictMarkers: Record<Verdict, string> = {
@@ -23,6 +24,7 @@ export function toMarkdown(report: ReportJson, links: LinkBase): string {
   const sections = [
     header(report),
     detectionSection(report, links),
+    teamClockMarkdown(report),
     recoveryAndDeliverySection(report, links),
     timingSection(report, links),
     impactSection(report),

@@ -24,6 +24,7 @@ import type {
   Verdict,
 } from '../analyze/index.ts';
 import { exitCodeFor, type VerdictExitCode, verdicts } from '../analyze/index.ts';
+import { type ReportTeamClock, toReportTeamClock } from './team-clock.ts';
 
 export const REPORT_VERSION = 1;
 
@@ -94,6 +95,8 @@ export interface ReportFault {
   revertError: string | null;
   expectations: ReportExpectation[];
   impact: ReportImpact | null;
+  /** The team's time to detect, acknowledge and restore; null when the fault was not in place (absent in older reports). */
+  clock: ReportTeamClock | null;
   notes: string[];
 }
 
@@ -124,7 +127,12 @@ export interface ReportExpectation {
     endedBy: IsoTime | null;
   }>;
   /** Why the verdict is inconclusive; empty otherwise. */
-  inconclusive: Array<{ cause: BlindCause | 'pre-existing' | 'cut-short'; from: IsoTime | null; to: IsoTime | null; detail: string }>;
+  inconclusive: Array<{
+    cause: BlindCause | 'pre-existing' | 'cut-short' | 'not-injected';
+    from: IsoTime | null;
+    to: IsoTime | null;
+    detail: string;
+  }>;
   recovery: RecoveryStatus;
   /** When the alert resolved (the episode followed after the revert). */
   resolvedAt: IsoTime | null;
@@ -283,6 +291,7 @@ function toReportFault(fault: FaultAnalysis): ReportFault {
     revertError: fault.revertError,
     expectations: fault.expectations.map(toReportExpectation),
     impact: fault.impact ? toReportImpact(fault.impact) : null,
+    clock: toReportTeamClock(fault.clock),
     notes: [...fault.notes],
   };
 }

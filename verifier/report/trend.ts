@@ -7,6 +7,7 @@ import { UsageError } from '../errors.ts';
 import { alignColumns, formatMilliseconds, formatSeconds, formatSelector, NONE } from './format.ts';
 import { impactKindWords } from './impact-words.ts';
 import type { ReportJson } from './report-json.ts';
+import { formatTeamClockTrend, type TeamClockTrendRow, teamClockTrend } from './team-clock.ts';
 
 export interface RunTrend {
   plan: string;
@@ -16,6 +17,8 @@ export interface RunTrend {
   expectations: TrendExpectation[];
   /** Every fault any of the runs had: user-visible impact after its revert. */
   faults: TrendFault[];
+  /** The team's time to detect, acknowledge and restore, per fault and run, with the change in percent. */
+  teamClock: TeamClockTrendRow[];
 }
 
 export interface TrendRun {
@@ -144,6 +147,7 @@ export function compareRuns(reports: readonly ReportJson[]): RunTrend {
     runs: ordered.map(trendRun),
     expectations: [...expectations.values()],
     faults: [...faults.values()],
+    teamClock: teamClockTrend(ordered),
   };
 }
 
@@ -263,6 +267,7 @@ export function formatTrend(trend: RunTrend): string {
       new Set(labels.map((_, i) => i + 1)),
     ),
   );
+  lines.push(...formatTeamClockTrend(trend.teamClock ?? [], labels));
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,6 +12,7 @@ import { detectionSection, impactSection } from './detection.ts';
 import { header, timelineSection } from './overview.ts';
 import { burstsSection, evidenceSection, notesSection, unexpectedSection } from './sections.ts';
 import { styles } from './styles.ts';
+import { teamClockSection } from './team-clock-section.ts';
 import { joinHtml, markup } from './template.ts';
 import { trendSection } from './trend-section.ts';
 
@@ -30,6 +31,7 @@ export function toHtml(report: ReportJson, options: HtmlOptions): string {
     header(report),
     timelineSection(report, trace),
     detectionSection(report, options.links),
+    teamClockSection(report),
     impactSection(report),
     burstsSection(report.bursts),
     unexpectedSection(report),

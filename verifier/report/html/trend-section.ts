@@ -4,6 +4,7 @@
 import { formatSeconds, NONE } from '../format.ts';
 import { formatChange, formatCoverage, latestCell, type RunTrend, trendCellText, trendImpactText } from '../trend.ts';
 import { table } from './table.ts';
+import { teamClockTrendTable } from './team-clock-section.ts';
 import { markup, type SafeHtml } from './template.ts';
 import { verdictColor } from './verdict.ts';
 
@@ -44,6 +45,7 @@ ${table({ className: 'trend-latency', columns: ['fault / alert', 'target', ...la
 ${table({ className: 'trend-restore', columns: ['fault', ...labels], rows: restoreRows })}
 <h3>User impact: failed or slow requests (p95 during the fault)</h3>
 ${table({ className: 'trend-impact', columns: ['fault', ...labels], rows: impactRows })}
+${teamClockTrendTable(trend.teamClock ?? [], labels)}
 </section>`;
 }
 
