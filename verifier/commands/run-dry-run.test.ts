@@ -58,12 +58,16 @@ describe('gameday run --dry-run', () => {
     expect(result.stderr).toContain(`cannot read ${join(dir, 'lib/missing.ts')}, imported by ${join(dir, 'burst.ts')}`);
   });
 
-  it('without --dry-run, refuses a k6-operator burst before anything starts (exit 2)', async () => {
-    const file = await plan('operator-run.yaml', demo.replace('    duration: 20s\n', operatorBurst));
+  it('without --dry-run, refuses a k6-operator burst whose kubectl cannot run, before anything starts (exit 2)', async () => {
+    const missing = operatorBurst.replace('parallelism: 2 }', 'parallelism: 2, kubectl: ./no-such-kubectl }');
+    const file = await plan('operator-run.yaml', demo.replace('    duration: 20s\n', missing));
     const runsDir = join(dir, 'runs-refused');
     const result = await gamedayInProcess(['run', '--runs-dir', runsDir, '--no-metrics', '--no-progress', file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('bursts capacity-burst have engine: k6-operator, which gameday does not run yet');
+    expect(result.stderr).toContain(
+      `k6-operator bursts cannot run: bursts[0] (capacity-burst): ${join(dir, 'no-such-kubectl')} version --client failed: ` +
+        `${join(dir, 'no-such-kubectl')} was not found; install kubectl or set bursts[].kubernetes.kubectl to its path. Nothing was started or applied.`,
+    );
     expect(existsSync(runsDir)).toBe(false);
   });
 });

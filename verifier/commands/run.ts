@@ -14,6 +14,7 @@ import { hostFindings } from '../preflight/host.ts';
 import type { Plan } from '../plan/types.ts';
 import { createK6Runner } from '../run/k6-load-runner.ts';
 import { runGameDay } from '../run/game-day.ts';
+import { kubectlProblems } from '../run/k6-operator-bursts.ts';
 import { gamedayVersion, resolveTool } from '../toolchain/index.ts';
 import { type Command, defineCommand, writeLine } from './command.ts';
 import { rebuildReports, type ReportOutcome } from './report.ts';
@@ -44,12 +45,10 @@ export async function runPlanFile(file: string, options: RunPlanOptions = {}): P
 
 export async function runPlan(plan: Plan, options: RunPlanOptions = {}): Promise<ReportOutcome> {
   const log = options.log ?? (() => {});
-  const operatorBursts = plan.bursts.filter((burst) => burst.engine === 'k6-operator').map((burst) => burst.name);
-  if (operatorBursts.length > 0) {
-    throw new UsageError(
-      `bursts ${operatorBursts.join(', ')} have engine: k6-operator, which gameday does not run yet: it writes and validates their manifests ` +
-        '(`gameday run --dry-run` prints them, `gameday check` validates them) but does not apply them to a cluster. Use engine: k6, or apply them yourself.',
-    );
+  // Before anything starts: the kubectl of k6-operator bursts must run (the cluster is reached at the burst's time).
+  const kubectl = await kubectlProblems(plan);
+  if (kubectl.length > 0) {
+    throw new PreflightError(`k6-operator bursts cannot run: ${kubectl.join('; ')}. Nothing was started or applied.`);
   }
   // Before anything starts: a credential the plan names and the environment lacks is bad input.
   const endpoints = monitoringClientOptions(plan.monitoring, options.env ?? process.env);

@@ -55,6 +55,8 @@ export type JournalEvent =
   | PreflightPassed
   | LoadStarted
   | LoadEnded
+  | LoadApplied
+  | LoadDeleted
   | WindowStarted
   | FaultInjecting
   | FaultInjected
@@ -158,6 +160,32 @@ export interface LoadEnded extends Base {
   processes?: LoadProcessEnded[];
 }
 
+/**
+ * A k6-operator burst's ConfigMap and TestRun, journaled before `kubectl apply` so that
+ * `gameday revert` can delete them after a crash. Its load.started comes at stage `started`
+ * (with pid -1: the load runs in the cluster's runner pods, not in a local process).
+ */
+export interface LoadApplied extends Base {
+  kind: 'load.applied';
+  /** The burst. */
+  name: string;
+  namespace: string;
+  /** The TestRun's (and ConfigMap's) name. */
+  testRun: string;
+  /** The manifests in the run folder: applied and deleted with `kubectl … -f` it. */
+  manifestsFile: string;
+  /** kubectl and its leading arguments (`--context …`), as the plan gave them. */
+  kubectl: string[];
+}
+
+/** What load.applied created was deleted (or nothing had been created); `error` when the deletion failed. */
+export interface LoadDeleted extends Base {
+  kind: 'load.deleted';
+  name: string;
+  detail: string;
+  error?: string;
+}
+
 export interface LoadResult {
   requestedRate: number;
   durationSeconds: number;
@@ -168,8 +196,9 @@ export interface LoadResult {
   httpReqFailedRate: number;
   httpReqDurationP95Ms: number | null;
   /**
-   * `prometheus` when k6 died before its summary: the figures are what it pushed by remote write
-   * up to its end (no p95). Absent: k6's own end-of-test summary.
+   * `prometheus` when k6 died before its summary, or for a k6-operator burst (its runners are pods):
+   * the figures are what k6 pushed by remote write up to its end (no p95). Absent: k6's own
+   * end-of-test summary.
    */
   source?: 'prometheus';
 }

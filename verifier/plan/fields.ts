@@ -158,7 +158,7 @@ export const fieldMaps = {
     derived: [],
   }),
   kubernetesRun: fieldMap<'kubernetesRun', KubernetesRun>()({
-    yaml: { namespace: 'namespace', parallelism: 'parallelism', runner: 'runner' },
+    yaml: { namespace: 'namespace', parallelism: 'parallelism', runner: 'runner', context: 'context', kubectl: 'kubectl' },
     derived: [],
   }),
   kubernetesRunner: fieldMap<'kubernetesRunner', KubernetesRunner>()({ yaml: { image: 'image', resources: 'resources' }, derived: [] }),

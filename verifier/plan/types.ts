@@ -188,6 +188,10 @@ export interface KubernetesRun {
   /** Runner pods (k6 execution segments); 1 when omitted. */
   parallelism?: number;
   runner?: KubernetesRunner;
+  /** The kubeconfig context for kubectl's --context; kubectl's current context when absent. */
+  context?: string;
+  /** The kubectl gameday runs (a command on PATH or an absolute path); "kubectl" when absent. */
+  kubectl?: string;
 }
 
 export interface KubernetesRunner {

@@ -20,6 +20,7 @@ import { drawSchedule, hasRanges } from './draw.ts';
 import { journalClockOffset } from './clock-reads.ts';
 import type { RunContext } from './context.ts';
 import { FaultController } from './fault-controller.ts';
+import { OperatorBursts, type OperatorBurstsOptions } from './k6-operator-bursts.ts';
 import { Loads } from './loads.ts';
 import type { LoadRunner } from './ports.ts';
 import { runPreflight } from './preflight.ts';
@@ -38,6 +39,8 @@ export interface RunOptions {
   /** The other peers of the Alertmanager cluster (monitoring.alertmanager.peers): each is polled for alerts. */
   alertmanagerPeers?: readonly AlertmanagerClient[];
   loadRunner: LoadRunner;
+  /** Bursts with engine: k6-operator: kubectl, timeouts (k6-operator-bursts.ts); the plan's kubectl by default. */
+  operatorBursts?: Omit<OperatorBurstsOptions, 'query'>;
   /** Aborts the game day (Ctrl-C): faults are reverted, the report marked aborted. Stop conditions abort it too. */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -188,8 +191,12 @@ class GameDay {
     this.options = options;
     this.aborter = aborter;
     this.faults = new FaultController(run);
-    this.loads = new Loads(run, options.loadRunner, (span) =>
-      salvageBurst((expr, time) => options.prometheus.query(expr, time), { runId: run.runId, ...span }),
+    const query = (expr: string, time?: Date) => options.prometheus.query(expr, time);
+    this.loads = new Loads(
+      run,
+      options.loadRunner,
+      (span) => salvageBurst(query, { runId: run.runId, ...span }),
+      new OperatorBursts(run, { query, ...options.operatorBursts }),
     );
     this.startedAt = run.now();
   }

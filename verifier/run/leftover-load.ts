@@ -48,6 +48,11 @@ export async function stopLeftoverLoad(events: JournalEvent[], options: StopLeft
   for (const load of loadsNotEnded(events)) {
     const ours = async () => (await processes.commandLine(load.pid))?.includes(`testid=${options.runId}`) === true;
     const base = { kind: 'load.ended' as const, role: load.role, name: load.name, exitCode: null };
+    if (load.pid < 0) {
+      const error = 'ran in the cluster as a k6-operator TestRun, no local process; its deletion is journaled as load.deleted';
+      ended.push({ ...base, at: now().toISOString(), signal: null, error });
+      continue;
+    }
     if (!(await ours())) {
       ended.push({ ...base, at: now().toISOString(), signal: null, error: 'not running when `gameday revert` looked (gameday had died)' });
       continue;

@@ -4,11 +4,12 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, LoadError } from '../errors.ts';
 import type { LoadResult, LoadRole } from '../journal/events.ts';
 import type { BurstSpec } from '../plan/types.ts';
 import type { TraceIteration } from '../load/trace-stream.ts';
 import type { RunContext } from './context.ts';
+import type { OperatorBursts } from './k6-operator-bursts.ts';
 import type { LoadFinish, LoadHandle, LoadRunner, TraceHandle, TraceProgress } from './ports.ts';
 
 export type Salvage = (span: {
@@ -50,10 +51,14 @@ export class Loads {
   /** What a burst whose k6 died achieved, from what it pushed to Prometheus (burst-salvage.ts). */
   private readonly salvage: Salvage | undefined;
 
-  constructor(run: RunContext, runner: LoadRunner, salvage?: Salvage) {
+  /** Bursts with engine: k6-operator, run as TestRuns through kubectl (k6-operator-bursts.ts). */
+  private readonly operator: OperatorBursts | undefined;
+
+  constructor(run: RunContext, runner: LoadRunner, salvage?: Salvage, operator?: OperatorBursts) {
     this.run = run;
     this.runner = runner;
     this.salvage = salvage;
+    this.operator = operator;
   }
 
   /** Starts the trace for `durationSeconds` (longer than the window: it must outlive the grace). */
@@ -128,6 +133,7 @@ export class Loads {
   async runBurst(burst: BurstSpec): Promise<void> {
     const { plan, schedule } = this.run;
     await schedule.sleepUntil(burst.atSeconds);
+    if (burst.engine === 'k6-operator') return this.runOperatorBurst(burst);
     const handle = await this.runner.startBurst({
       name: burst.name,
       script: burst.script,
@@ -152,6 +158,25 @@ export class Loads {
     await this.track(handle, 'burst', burst.name, burst.rate, burst.durationSeconds).done;
   }
 
+  /** A TestRun: journaled as started once its stage is `started`; ended (and deleted) like any burst. */
+  private async runOperatorBurst(burst: BurstSpec): Promise<void> {
+    if (!this.operator) throw new LoadError(`burst ${burst.name} has engine: k6-operator, but this run has no k6-operator engine`);
+    const handle = await this.operator.start(burst);
+    if (!handle) return;
+    const { namespace } = burst.kubernetes ?? { namespace: 'default' };
+    const { schedule } = this.run;
+    this.run.log(
+      `${schedule.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (TestRun in ${namespace}, started)`,
+    );
+    const { done } = this.track(handle, 'burst', burst.name, burst.rate, burst.durationSeconds);
+    // An abort (Ctrl-C, a stop condition) does not wait for the TestRun's end: the run's clean-up stops it at once.
+    const aborted = new Promise<void>((resolve) =>
+      schedule.signal.aborted ? resolve() : schedule.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await Promise.race([done, aborted]);
+    schedule.throwIfAborted();
+  }
+
   /** What a k6 script reads with open(): written into the run folder, kept beside its results. */
   private async writeLoadFile(name: string, content: unknown): Promise<string> {
     await mkdir(this.run.runDir, { recursive: true });
@@ -166,6 +191,9 @@ export class Loads {
     for (const load of this.loads) {
       if (load.role === 'trace' || reason === 'aborted') await load.handle.stop().catch(() => undefined);
     }
+    // TestRuns not started yet are stopped too (each deletes what it applied), and waited for.
+    if (reason === 'aborted') this.operator?.stopAll('the game day is ending');
+    await this.operator?.settled();
     // A restart may have been started meanwhile: wait until no load is left running.
     for (let settled = 0; settled < this.loads.length;) {
       settled = this.loads.length;

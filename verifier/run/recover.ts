@@ -1,6 +1,6 @@
 // `gameday revert runs/<id>`: after a crash or `kill -9` of gameday, revert every fault the
 // journal shows as (possibly) injected and not reverted, newest first, then stop the k6 processes
-// the dead gameday left running, then delete the Toxiproxy proxies it created and stop the
+// the dead gameday left running (and the k6-operator TestRuns it applied), then delete the Toxiproxy proxies it created and stop the
 // toxiproxy-server it started, and journal each. Running it twice is safe: the second run finds
 // nothing left to do.
 
@@ -11,6 +11,7 @@ import type { FaultSpec } from '../plan/types.ts';
 import type { JournalEvent, RunStarted } from '../journal/events.ts';
 import { openJournal, readJournal } from '../journal/journal.ts';
 import { loadsNotEnded, type Processes, stopLeftoverLoad, systemProcesses } from './leftover-load.ts';
+import { deleteLeftoverTestRuns, testRunsLeft } from './leftover-testruns.ts';
 import { cleanUpLeftoverToxiproxy, toxiproxyLeftovers } from './leftover-toxiproxy.ts';
 
 /** Faults that may be in place according to the journal, in injection order. */
@@ -46,7 +47,9 @@ export async function revertFromJournal(
   const ended = events.some((event) => event.kind === 'run.ended');
   const toxiproxy = toxiproxyLeftovers(events);
   const toxiproxyLeft = toxiproxy.proxies.length + toxiproxy.servers.length > 0;
-  if (pending.length === 0 && (ended || loadsNotEnded(events).length === 0) && !toxiproxyLeft) {
+  // k6-operator TestRuns applied and not deleted (also after a run that ended: its deletion may have failed).
+  const testRuns = testRunsLeft(events);
+  if (pending.length === 0 && (ended || loadsNotEnded(events).length === 0) && !toxiproxyLeft && testRuns.length === 0) {
     log(`nothing to revert: every fault in ${file} was reverted`);
     return { reverted: [], stoppedLoads: [], toxiproxy: [], alreadyClean: true };
   }
@@ -102,6 +105,14 @@ export async function revertFromJournal(
           log(`stopped k6 ${event.role === 'trace' ? 'trace' : `burst ${event.name}`} (${event.signal})`);
         }
       }
+    }
+    if (testRuns.length > 0) {
+      const outcome = await deleteLeftoverTestRuns(testRuns, { log });
+      for (const event of outcome.events) {
+        journal.append({ at: now().toISOString(), ...event });
+        if (event.error === undefined) stoppedLoads.push(`burst ${event.name} (its TestRun deleted)`);
+      }
+      failed.push(...outcome.failed);
     }
     if (toxiproxyLeft) {
       const processes = options.processes ?? systemProcesses;

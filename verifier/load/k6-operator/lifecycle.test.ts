@@ -26,15 +26,16 @@ function cluster(stages: string[], runnerPods: string, overrides: { apply?: Kube
   let clock = 0;
   let stageIndex = 0;
   const kubectl: Kubectl = async (args, stdin) => {
-    calls.push(args.join(' ') + (stdin === undefined ? '' : ` <stdin ${stdin.includes('kind: TestRun') ? 'TestRun' : '?'}>`));
+    calls.push(args.join(' ') + (stdin === undefined ? '' : ' <stdin>'));
     if (args[0] === 'apply') return overrides.apply ?? ok();
     if (args[0] === 'get' && args[1] === 'testrun') return ok(stages[Math.min(stageIndex++, stages.length - 1)]);
     if (args[0] === 'get' && args[1] === 'pods') return ok(runnerPods);
-    if (args[0] === 'delete' && args[1] === 'testrun') return overrides.deleteTestRun ?? ok();
+    if (args[0] === 'delete') return overrides.deleteTestRun ?? ok();
     return ok();
   };
   const options = {
     kubectl,
+    manifestsFile: '/runs/r1/k6-operator-peak.yaml',
     startTimeoutMs: 5000,
     finishTimeoutMs: 10_000,
     pollMs: 1000,
@@ -46,10 +47,7 @@ function cluster(stages: string[], runnerPods: string, overrides: { apply?: Kube
   return { calls, options };
 }
 
-const deletions = [
-  'delete testrun gameday-r1-peak -n load-tests --ignore-not-found',
-  'delete configmap gameday-r1-peak -n load-tests --ignore-not-found',
-];
+const deletions = ['delete -f /runs/r1/k6-operator-peak.yaml --ignore-not-found'];
 
 describe('runTestRun', () => {
   it('applies, takes the start at stage started, waits for finished, reads the runners, deletes both', async () => {
@@ -63,16 +61,16 @@ describe('runTestRun', () => {
         { pod: 'gameday-r1-peak-2-abcde', exitCode: 99 },
       ],
     });
-    expect(calls[0]).toBe('apply -f - <stdin TestRun>');
+    expect(calls[0]).toBe('apply -f /runs/r1/k6-operator-peak.yaml');
     expect(calls.filter((call) => call.startsWith('get testrun'))).toHaveLength(7);
-    expect(calls.at(-3)).toBe('get pods -n load-tests -l k6_cr=gameday-r1-peak,runner=true -o json');
-    expect(calls.slice(-2)).toEqual(deletions);
+    expect(calls.at(-2)).toBe('get pods -n load-tests -l k6_cr=gameday-r1-peak,runner=true -o json');
+    expect(calls.slice(-1)).toEqual(deletions);
   });
 
   it('fails on stage error, and still deletes', async () => {
     const { calls, options } = cluster(['initialization', 'error'], pods());
     await expect(runTestRun(manifests, options)).rejects.toThrow('TestRun load-tests/gameday-r1-peak reached stage error before starting');
-    expect(calls.slice(-2)).toEqual(deletions);
+    expect(calls.slice(-1)).toEqual(deletions);
   });
 
   it('fails when finished hides a failed runner (exit 107) or one with no exit code, and still deletes', async () => {
@@ -80,7 +78,7 @@ describe('runTestRun', () => {
     await expect(runTestRun(manifests, options)).rejects.toThrow(
       'finished but runners failed: gameday-r1-peak-2-abcde: exit 107, gameday-r1-peak-3-abcde: no exit code',
     );
-    expect(calls.slice(-2)).toEqual(deletions);
+    expect(calls.slice(-1)).toEqual(deletions);
   });
 
   it('times out against its deadline when the runners never start, and still deletes', async () => {
@@ -89,7 +87,7 @@ describe('runTestRun', () => {
       'is at stage "initialization" before starting, timed out waiting for started',
     );
     expect(calls.filter((call) => call.startsWith('get testrun'))).toHaveLength(6);
-    expect(calls.slice(-2)).toEqual(deletions);
+    expect(calls.slice(-1)).toEqual(deletions);
   });
 
   it('deletes after a refused apply, and says what it could not delete', async () => {
@@ -98,8 +96,9 @@ describe('runTestRun', () => {
       deleteTestRun: { code: 1, stdout: '', stderr: 'the server is unreachable' },
     });
     await expect(runTestRun(manifests, options)).rejects.toThrow(
-      'kubectl apply -f - failed (exit 1): error: namespaces "load-tests" not found; not deleted, delete by hand: testrun load-tests/gameday-r1-peak (the server is unreachable)',
+      'kubectl apply -f /runs/r1/k6-operator-peak.yaml failed (exit 1): error: namespaces "load-tests" not found; ' +
+        'not deleted (the server is unreachable); delete by hand: kubectl delete -f /runs/r1/k6-operator-peak.yaml --ignore-not-found',
     );
-    expect(calls).toEqual(['apply -f - <stdin TestRun>', ...deletions]);
+    expect(calls).toEqual(['apply -f /runs/r1/k6-operator-peak.yaml', ...deletions]);
   });
 });
