@@ -4,10 +4,11 @@
 
 import { errorMessage } from '../errors.ts';
 import { describeInjector, injectorContext, runInjector } from '../faults/injectors.ts';
-import type { FaultSpec } from '../plan/types.ts';
+import type { FaultRestore, FaultSpec } from '../plan/types.ts';
 import type { RunContext } from './context.ts';
 import { type ManualOutcome, markAwaiter } from './manual-steps.ts';
 import { MarkWatcher, type TerminalInput } from './mark-watcher.ts';
+import { type RestoreWatch, watchRestore } from './restore-watch.ts';
 
 export type RevertReason = 'scheduled' | 'aborted' | 'recovery' | 'max-duration';
 
@@ -22,6 +23,12 @@ export class FaultController {
   private readonly run: RunContext;
   /** Marks made by hand (`gameday mark`, Enter): journaled while the faults run; manual steps wait on them. */
   readonly marks: MarkWatcher;
+  /** The live trace, for `revert: responders` faults (watchTrace); nothing until it is given. */
+  private traceIterations: RestoreWatch['iterations'] = () => () => {};
+  /** Per responders fault awaiting its restore: what a `restored` mark calls, and what ends the wait. */
+  private readonly restoreWaits = new Map<string, { onMark: (markedAt: number) => void; end: AbortController }>();
+  /** Responders faults without a fallback already journaled as not reverted: said once. */
+  private readonly unrestorable = new Set<string>();
 
   constructor(run: RunContext, options: { stdin?: TerminalInput } = {}) {
     this.run = run;
@@ -39,6 +46,9 @@ export class FaultController {
   /** Starts every fault's schedule; resolves when each has been injected and reverted (or failed). */
   start(faults: readonly FaultSpec[]): Promise<void> {
     this.marks.start();
+    this.marks.onMark((event) => {
+      if (event.mark === 'restored') this.restoreWaits.get(event.fault)?.onMark(Date.parse(event.markedAt));
+    });
     this.tasks = faults.map((fault) => this.runFault(fault));
     return Promise.all(this.tasks).then(() => undefined);
   }
@@ -104,8 +114,53 @@ export class FaultController {
       await this.revert(fault, 'recovery');
       return;
     }
+    if (fault.restore) return this.awaitRestore(fault, fault.restore, Date.parse(manual.received?.markedAt ?? startedAt));
     await schedule.sleepUntil(this.revertOffset(fault, manual, startedAt));
     if (this.injected.has(fault.name)) await this.revert(fault, 'scheduled');
+  }
+
+  /** Where `revert: responders` faults watch the trace: a subscription to each iteration as it arrives. */
+  watchTrace(subscribe: RestoreWatch['iterations']): void {
+    this.traceIterations = subscribe;
+  }
+
+  /**
+   * A `revert: responders` fault stays until the team restores it (the trace succeeds again, or a
+   * `restored` mark), through the window and its grace; maxDuration still holds. Not restored by
+   * then, the end of the run reverts it with its fallback, or journals that it could not.
+   */
+  private async awaitRestore(fault: FaultSpec, rule: FaultRestore, fromMs: number): Promise<void> {
+    const { plan, schedule, record } = this.run;
+    const end = new AbortController();
+    let onMark: (markedAt: number) => void = () => {};
+    this.restoreWaits.set(fault.name, { onMark: (markedAt) => onMark(markedAt), end });
+    const closing = plan.window.durationSeconds + plan.window.graceSeconds;
+    schedule.sleepUntil(closing).then(
+      () => end.abort(),
+      () => end.abort(),
+    );
+    const restore = await watchRestore({
+      rule,
+      fromMs,
+      iterations: this.traceIterations,
+      marks: (listener) => ((onMark = listener), () => (onMark = () => {})),
+      waitMs: 2 ** 31 - 1,
+      signal: AbortSignal.any([end.signal, schedule.signal]),
+    });
+    this.restoreWaits.delete(fault.name);
+    if (restore === undefined || !this.injected.has(fault.name)) return;
+    this.reverted(fault);
+    const restoredAt = new Date(restore.restoredAt).toISOString();
+    const how =
+      restore.source === 'mark' ? 'marked restored' : `the trace succeeded ${restore.iterations} times in a row from ${restoredAt}`;
+    record({
+      kind: 'fault.restored',
+      fault: fault.name,
+      restoredAt,
+      source: restore.source,
+      ...(restore.iterations && { iterations: restore.iterations }),
+    });
+    this.run.logFault(`${schedule.clock()} restored ${fault.name}: ${how}`);
   }
 
   /** A manual fault lasts its duration from its mark (within the window); any other from its time. */
@@ -145,6 +200,7 @@ export class FaultController {
     const { record, schedule } = this.run;
     const log = (line: string) => this.run.logFault(line);
     if (fault.revert === 'none') {
+      if (fault.restore) return this.notRestored(fault, reason);
       this.reverted(fault);
       return true;
     }
@@ -183,7 +239,21 @@ export class FaultController {
     }
   }
 
+  /** A responders fault nobody restored, with nothing to revert it with: the environment may be left broken. */
+  private notRestored(fault: FaultSpec, reason: RevertReason): false {
+    if (this.unrestorable.has(fault.name)) return false;
+    this.unrestorable.add(fault.name);
+    const by = reason === 'max-duration' ? `its maxDuration (${fault.maxDurationSeconds}s)` : 'the end of the run';
+    const error =
+      `not restored by ${by}, and it has no restore.fallback to revert it with: it may still be in place. ` +
+      `Restore it by hand (while the run goes on, \`gameday mark <run> ${fault.name} restored\` records it), or give the fault a restore.fallback injector`;
+    this.run.record({ kind: 'fault.revert-failed', fault: fault.name, error });
+    this.run.logFault(`${this.run.schedule.clock()} REVERT FAILED ${fault.name}: ${error}`);
+    return false;
+  }
+
   private reverted(fault: FaultSpec): void {
+    this.restoreWaits.get(fault.name)?.end.abort();
     this.injected.delete(fault.name);
     const timer = this.limitTimers.get(fault.name);
     if (timer !== undefined) clearTimeout(timer);

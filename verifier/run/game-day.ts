@@ -199,6 +199,8 @@ class GameDay {
       new OperatorBursts(run, { query, ...options.operatorBursts }),
     );
     this.startedAt = run.now();
+    // A `revert: responders` fault is restored when the trace succeeds again: it hears each iteration.
+    this.faults.watchTrace((listener) => this.loads.onTraceIteration(listener));
   }
 
   async execute(): Promise<void> {
