@@ -25,6 +25,10 @@ const plan = (
   trace: string,
 ) => `${shiftedPlanHead({ name: 'short-gameday', window: '{ duration: 80s, baselineTimeout: 60s, grace: 10s }', ports }).replace('trace: { rate: 1 }\n', trace)}bursts:
   - { name: typo-burst, at: 5s, rate: 1000, duration: 15s }
+toxiproxy:
+  url: http://127.0.0.1:${ports.toxiproxy}
+  proxies:
+    - { name: redis-cache, listen: 127.0.0.1:${ports.proxies[3]}, upstream: 127.0.0.1:${ports.redis[3]} }
 faults:
   - name: capacity-typo
     at: 0s
@@ -44,8 +48,7 @@ faults:
   - name: cache-broken
     at: 60s
     duration: 15s
-    inject: { http: { url: http://127.0.0.1:${ports.admin}/admin/cache, body: { broken: true } } }
-    revert: { http: { url: http://127.0.0.1:${ports.admin}/admin/cache, body: { broken: false } } }
+    inject: { toxiproxy: { proxy: redis-cache, enabled: false } }
     expect:
       - { alert: CacheErrors, within: 1s }
       - { alert: ReplicasDown, within: 10s }
@@ -99,6 +102,18 @@ describe('a short game day on the demo', () => {
     expect(expectation('cache-broken', 'CacheErrors').verdict).toBe('late');
     expect(expectation('cache-broken', 'ReplicasDown').verdict).toBe('missed');
     expect(outcome.exitCode).toBe(1);
+  });
+
+  it("cuts the cache off through the target's Toxiproxy, and the derived revert enables its proxy again", async () => {
+    const events = (await readFile(join(outcome.runDir, 'journal.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; fault?: string; detail?: string });
+    const of = (kind: string) => events.find((event) => event.kind === kind && event.fault === 'cache-broken')?.detail;
+    expect(of('fault.injected')).toBe('proxy redis-cache disabled');
+    expect(of('fault.reverted')).toBe('proxy redis-cache enabled');
+    const proxy = (await (await fetch(`http://127.0.0.1:${ports.toxiproxy}/proxies/redis-cache`)).json()) as object;
+    expect(proxy).toMatchObject({ enabled: true, toxics: [] });
   });
 
   it("agrees with Prometheus's own record of pending and firing within 1 s", async () => {

@@ -44,7 +44,7 @@ describe('demo monitoring config', () => {
 
   it('has valid rules', async () => {
     const result = await run(promtool, ['check', 'rules', 'rules.yml'], demoDir);
-    expect(result.output).toContain('SUCCESS: 7 rules found');
+    expect(result.output).toContain('SUCCESS: 8 rules found');
     expect(result.code).toBe(0);
   });
 

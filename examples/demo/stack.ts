@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { nodeArgsFor, packageRoot, sibling } from '../../verifier/package-root.ts';
 import { type MonitoringStack, startMonitoringStack } from '../../verifier/stack/monitoring.ts';
 import { assertPortFree, startProcess } from '../../verifier/stack/process.ts';
+import { resolveTool } from '../../verifier/toolchain/index.ts';
 
 /** The demo's files (plan, configs, rules, runbooks, fault scripts) in gameday's own folder. */
 export const demoDir = join(packageRoot, 'examples', 'demo');
@@ -19,6 +20,10 @@ export interface DemoPorts {
   api: [number, number];
   deps: number;
   admin: number;
+  /** The target's Toxiproxy API; its Redis nodes (primary, replica-1, replica-2, cache) and their proxies. */
+  toxiproxy: number;
+  redis: [number, number, number, number];
+  proxies: [number, number, number, number];
   prometheus: number;
   alertmanager: number;
   webhook: number;
@@ -30,6 +35,9 @@ export const DEFAULT_PORTS: DemoPorts = {
   api: [18081, 18082],
   deps: 18090,
   admin: 18099,
+  toxiproxy: 18474,
+  redis: [18379, 18380, 18381, 18382],
+  proxies: [18479, 18480, 18481, 18482],
   prometheus: 19090,
   alertmanager: 19093,
   webhook: 19095,
@@ -44,6 +52,9 @@ export function demoPorts(offset = 0): DemoPorts {
     api: [shift(d.api[0]), shift(d.api[1])],
     deps: shift(d.deps),
     admin: shift(d.admin),
+    toxiproxy: shift(d.toxiproxy),
+    redis: d.redis.map(shift) as DemoPorts['redis'],
+    proxies: d.proxies.map(shift) as DemoPorts['proxies'],
     prometheus: shift(d.prometheus),
     alertmanager: shift(d.alertmanager),
     webhook: shift(d.webhook),
@@ -72,9 +83,12 @@ export interface DemoStackOptions {
 export async function startDemoTarget(options: DemoStackOptions): Promise<DemoTarget> {
   const files = options.demoDir ?? demoDir;
   const ports = demoPorts(options.offset);
-  for (const port of [ports.gateway, ...ports.api, ports.deps, ports.admin]) {
+  for (const port of [ports.gateway, ...ports.api, ports.deps, ports.admin, ports.toxiproxy, ...ports.redis, ...ports.proxies]) {
     await assertPortFree('127.0.0.1', port, 'demo target');
   }
+  // Installed here when missing, with progress on this console (the target's own output goes to its log).
+  await resolveTool('redis-server');
+  await resolveTool('toxiproxy-server');
   // The demo plan's exec injectors use the default state dir; shifted demos get their own.
   const stateDir = options.offset ? join(options.dir, 'state') : join(files, '.state');
   const target = await startProcess({
@@ -89,11 +103,15 @@ export async function startDemoTarget(options: DemoStackOptions): Promise<DemoTa
       `--api-ports=${ports.api.join(',')}`,
       `--deps-port=${ports.deps}`,
       `--admin-port=${ports.admin}`,
+      `--toxiproxy-port=${ports.toxiproxy}`,
+      `--redis-ports=${ports.redis.join(',')}`,
+      `--proxy-ports=${ports.proxies.join(',')}`,
     ],
     cwd: files,
     logFile: join(options.dir, 'demo-target.log'),
     readyUrl: `http://127.0.0.1:${ports.gateway}/healthz`,
-    readyTimeoutMs: 30_000,
+    // Redis and toxiproxy-server may be installed first (with progress in the log).
+    readyTimeoutMs: 120_000,
   });
   return {
     url: `http://127.0.0.1:${ports.gateway}`,

@@ -5,6 +5,7 @@
 //   vegeta                  built from source with `go install` at VEGETA_VERSION (bench only)
 //   nginx                   Debian package `nginx-light` (bench only: the target the load generators share)
 //   toxiproxy-server        built from source with `go install` at TOXIPROXY_VERSION (plans with a managed Toxiproxy)
+//   redis-server            Debian package `redis-server` (the demo's datastore)
 // Order for each: an override in the environment (GAMEDAY_K6, GAMEDAY_PROMETHEUS, ...), then a
 // clone's .tools/bin (development), then the user's tool cache (~/.cache/gameday/<tool>/<version>,
 // shared by every project; toolCacheDir), then PATH, then an install with progress on the console:
@@ -17,7 +18,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { ToolchainError } from '../errors.ts';
 import { packageRoot, packageVersion } from '../package-root.ts';
 
-export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'vegeta' | 'nginx' | 'toxiproxy-server';
+export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'vegeta' | 'nginx' | 'toxiproxy-server' | 'redis-server';
 
 export const K6_VERSION = 'v2.2.0';
 export const K6_MODULE = 'go.k6.io/k6/v2';
@@ -64,6 +65,7 @@ const envOverride: Record<ToolName, string> = {
   vegeta: 'GAMEDAY_VEGETA',
   nginx: 'GAMEDAY_NGINX',
   'toxiproxy-server': 'GAMEDAY_TOXIPROXY',
+  'redis-server': 'GAMEDAY_REDIS_SERVER',
 };
 
 /** Names to look for on PATH; Debian calls Alertmanager `prometheus-alertmanager`. */
@@ -77,6 +79,7 @@ const pathNames: Record<ToolName, string[]> = {
   vegeta: ['vegeta'],
   nginx: ['nginx'],
   'toxiproxy-server': ['toxiproxy-server'],
+  'redis-server': ['redis-server'],
 };
 
 /** Debian installs daemons in /usr/sbin, which a user's PATH often leaves out. */
@@ -91,6 +94,8 @@ const debianPackage: Record<Exclude<ToolName, 'k6' | 'vegeta' | 'toxiproxy-serve
   chromium: 'chromium',
   // The smallest nginx build: enough to serve a fixed body as the bench's target.
   nginx: 'nginx-light',
+  // The demo's primary, replicas and cache: plain processes on loopback.
+  'redis-server': 'redis-server',
 };
 
 export interface ToolchainOptions {

@@ -4,18 +4,20 @@
 //   GET /healthz               200 {"status","instance"}
 // Every response carries X-Health: ok | degraded | read-only.
 //
-// Reads: local cache -> deps (a replica, or the primary when no replica is reachable, slower).
+// Reads: the Redis cache (through its Toxiproxy proxy) -> deps (a replica, or the primary when no
+// replica answers, slower). A read fills the cache for CACHE_TTL_MS; deps drops a key from it on
+// every write. A cache that does not answer is counted (demo_cache_errors_total) and bypassed.
 // Admission: a token bucket sized by capacity.json in the state dir, re-read twice a second.
-// Internal: POST /internal/notify (cache invalidation and dependency health, from deps), GET /metrics.
+// Internal: POST /internal/notify (dependency health, from deps), GET /metrics.
 
 import type http from 'node:http';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import { ReadCache } from './lib/cache.ts';
 import { TokenBucket, watchCapacityFile } from './lib/capacity.ts';
 import { type ChildService, runChild } from './lib/child.ts';
 import { parseFlags } from './lib/flags.ts';
 import { close, createServer, keepAliveAgent, listen, readBody, request } from './lib/http.ts';
-import type { DepsHealth, DepsNotice, World } from './lib/protocol.ts';
+import type { DepsHealth, DepsNotice } from './lib/protocol.ts';
+import { RedisClient } from './lib/redis.ts';
 
 export type Health = 'ok' | 'degraded' | 'read-only';
 
@@ -24,16 +26,24 @@ const worst = (a: Health, b: Health): Health => (rank[b] > rank[a] ? b : a);
 
 type Route = '/items/:key' | '/healthz' | 'other';
 
-runChild('api', async (initial: World): Promise<ChildService> => {
-  const flags = parseFlags(process.argv.slice(2), { port: 'port', name: 'string', 'deps-port': 'port', 'capacity-file': 'string' });
+/** How long a cached read lives: bounds what a fill racing a write could leave behind. */
+const CACHE_TTL_MS = 10_000;
+
+runChild('api', async (): Promise<ChildService> => {
+  const flags = parseFlags(process.argv.slice(2), {
+    port: 'port',
+    name: 'string',
+    'deps-port': 'port',
+    'cache-port': 'port',
+    'capacity-file': 'string',
+  });
   const port = flags.port ?? 18081;
   const name = flags.name ?? `api-${port}`;
   const depsPort = flags['deps-port'] ?? 18090;
   const capacityFile = flags['capacity-file'];
   if (!capacityFile) throw new Error('missing --capacity-file; the supervisor passes <state dir>/capacity.json');
 
-  const cache = new ReadCache();
-  cache.setBroken(initial.cacheBroken);
+  const cache = new RedisClient('redis cache', flags['cache-port'] ?? 18482, { timeoutMs: 500 });
   const bucket = new TokenBucket(1);
   const capacityWatch = await watchCapacityFile(capacityFile, (config) => bucket.setRate(config.maxRequestsPerSecondPerInstance), {
     onError: (error) => process.stderr.write(`${name}: keeping the last good capacity config: ${error.message}\n`),
@@ -52,7 +62,7 @@ runChild('api', async (initial: World): Promise<ChildService> => {
 
   const baseHealth = (): Health => {
     if (!deps.queueConnected) return 'read-only';
-    if (deps.replicasHealthy === 0 || cache.broken) return 'degraded';
+    if (deps.replicasHealthy === 0) return 'degraded';
     return 'ok';
   };
 
@@ -110,9 +120,9 @@ runChild('api', async (initial: World): Promise<ChildService> => {
   const error = (message: string) => JSON.stringify({ error: message });
   const overCapacity = error('over capacity, retry later');
 
-  const cacheCall = <T>(call: () => T): { ok: true; value: T } | { ok: false } => {
+  const cacheCall = async <T>(call: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
     try {
-      return { ok: true, value: call() };
+      return { ok: true, value: await call() };
     } catch {
       cacheErrors.inc();
       return { ok: false };
@@ -121,8 +131,8 @@ runChild('api', async (initial: World): Promise<ChildService> => {
 
   const getItem = async (key: string, res: http.ServerResponse, startedAt: number) => {
     let health = baseHealth();
-    const cached = cacheCall(() => cache.get(key));
-    if (cached.ok && cached.value) {
+    const cached = await cacheCall(() => cache.command('GET', `item:${key}`));
+    if (cached.ok && typeof cached.value === 'string') {
       cacheHit.inc();
       reply(res, 200, cached.value, health);
       return record('/items/:key', 'GET', 200, health, startedAt);
@@ -132,7 +142,6 @@ runChild('api', async (initial: World): Promise<ChildService> => {
       cacheError.inc();
       health = worst(health, 'degraded');
     }
-    const ticket = cached.ok ? cacheCall(() => cache.ticket(key)) : { ok: false as const };
     let status: number;
     let body: string | Buffer;
     try {
@@ -148,7 +157,7 @@ runChild('api', async (initial: World): Promise<ChildService> => {
         const { value } = JSON.parse(res.body.toString('utf8')) as { value: string };
         status = 200;
         body = Buffer.from(JSON.stringify({ key, value }));
-        if (ticket.ok) cacheCall(() => cache.fill(key, body as Buffer, ticket.value));
+        if (cached.ok) await cacheCall(() => cache.command('SET', `item:${key}`, (body as Buffer).toString(), 'PX', CACHE_TTL_MS));
       } else if (res.status === 404) {
         status = 404;
         body = error('not found');
@@ -193,8 +202,6 @@ runChild('api', async (initial: World): Promise<ChildService> => {
       if (res.status === 200 || res.status === 201) {
         status = res.status;
         body = JSON.stringify({ key, value });
-        // deps invalidated every instance already; this covers the instance's own cache first.
-        if (!cacheCall(() => cache.invalidate([key])).ok) health = worst(health, 'degraded');
       } else if (res.status === 503) {
         status = 503;
         body = error('writes are unavailable (write queue unreachable)');
@@ -249,7 +256,6 @@ runChild('api', async (initial: World): Promise<ChildService> => {
     if (url === '/internal/notify' && method === 'POST') {
       const notice = JSON.parse((await readBody(req)).toString('utf8')) as DepsNotice;
       if (notice.health) deps = notice.health;
-      if (notice.invalidate && !cache.broken) cache.invalidate(notice.invalidate);
       res.writeHead(204);
       return res.end();
     }
@@ -267,15 +273,15 @@ runChild('api', async (initial: World): Promise<ChildService> => {
 
   return {
     port,
-    async apply(world: World) {
-      cache.setBroken(world.cacheBroken);
-      return { cacheBroken: cache.broken, capacity: bucket.rate };
+    async apply() {
+      return { capacity: bucket.rate };
     },
     async close() {
       capacityWatch.stop();
       clearInterval(healthPoll);
       await close(server);
       depsAgent.destroy();
+      cache.close();
     },
   };
 });

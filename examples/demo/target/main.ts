@@ -1,6 +1,7 @@
 // The demo target, as one command:
 //   npx tsx examples/demo/target/main.ts [--state-dir DIR] [--gateway-port N] [--api-ports N,N]
 //                                        [--deps-port N] [--admin-port N] [--capacity-config FILE]
+//                                        [--toxiproxy-port N] [--redis-ports P,R1,R2,C] [--proxy-ports P,R1,R2,C]
 // Prints one line starting with "gameday-demo ready" once every process answers; stops every
 // child on SIGINT/SIGTERM. The state dir defaults to $GAMEDAY_DEMO_STATE, then examples/demo/.state.
 
@@ -24,7 +25,16 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     api: flags['api-ports'] ?? DEFAULT_PORTS.api,
     deps: flags['deps-port'] ?? DEFAULT_PORTS.deps,
     admin: flags['admin-port'] ?? DEFAULT_PORTS.admin,
+    toxiproxy: flags['toxiproxy-port'] ?? DEFAULT_PORTS.toxiproxy,
+    redis: flags['redis-ports'] ?? DEFAULT_PORTS.redis,
+    proxies: flags['proxy-ports'] ?? DEFAULT_PORTS.proxies,
   };
+  for (const name of ['redis-ports', 'proxy-ports'] as const) {
+    if ((flags[name]?.length ?? 4) !== 4) {
+      process.stderr.write(`--${name}: expected 4 ports (primary, replica-1, replica-2, cache), got ${flags[name]?.join(',')}\n`);
+      return 2;
+    }
+  }
   const stateDir = resolve(flags['state-dir'] ?? env.GAMEDAY_DEMO_STATE ?? defaultStateDir);
   const capacityConfig = resolve(flags['capacity-config'] ?? defaultCapacityConfig);
 
@@ -50,7 +60,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   });
   process.stdout.write(
     `gameday-demo ready gateway=http://127.0.0.1:${ports.gateway} admin=http://127.0.0.1:${ports.admin} ` +
-      `api=${ports.api.map((p) => `127.0.0.1:${p}`).join(',')} deps=127.0.0.1:${ports.deps} state=${stateDir}\n`,
+      `api=${ports.api.map((p) => `127.0.0.1:${p}`).join(',')} deps=127.0.0.1:${ports.deps} toxiproxy=http://127.0.0.1:${ports.toxiproxy} state=${stateDir}\n`,
   );
   const signal = await stopped;
   process.stderr.write(`gameday-demo: ${signal}, stopping\n`);
@@ -66,6 +76,9 @@ function parse(argv: readonly string[]) {
     'deps-port': 'port',
     'admin-port': 'port',
     'capacity-config': 'string',
+    'toxiproxy-port': 'port',
+    'redis-ports': 'ports',
+    'proxy-ports': 'ports',
   });
 }
 

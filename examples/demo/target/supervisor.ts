@@ -1,23 +1,35 @@
-// The supervisor of the demo target: starts the deps process, the API instances and the gateway
-// as child processes, keeps the desired state of the simulated world, and applies fault
-// injections and reverts to the children. It never restarts a child on its own: an API instance
-// killed from outside stays dead until someone asks for it (startApiInstances).
+// The supervisor of the demo target: starts the datastore (Redis nodes behind Toxiproxy:
+// datastore.ts), the deps process, the API instances and the gateway as child processes, keeps
+// the desired state of the world, and applies fault injections and reverts: to the datastore's
+// network and processes first, then to the children. It never restarts a child on its own: an
+// API instance killed from outside stays dead until someone asks for it (startApiInstances).
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nodeArgsFor, packageRoot, sibling } from '../../../verifier/package-root.ts';
+import { packageRoot } from '../../../verifier/package-root.ts';
+import { Child, DemoStartError, describeExit, type Role, WorldApplyError } from './child-handle.ts';
+import { Datastore, type DatastorePorts, NODES } from './datastore.ts';
 import { request } from './lib/http.ts';
-import { type FromChild, isFromChild, type ToChild, type World, WORLD_ENV } from './lib/protocol.ts';
+import type { World } from './lib/protocol.ts';
 
-export interface DemoPorts {
+export { DemoStartError, WorldApplyError };
+
+export interface DemoPorts extends DatastorePorts {
   gateway: number;
   api: readonly number[];
   deps: number;
   admin: number;
 }
 
-export const DEFAULT_PORTS: DemoPorts = { gateway: 18080, api: [18081, 18082], deps: 18090, admin: 18099 };
+export const DEFAULT_PORTS: DemoPorts = {
+  gateway: 18080,
+  api: [18081, 18082],
+  deps: 18090,
+  admin: 18099,
+  toxiproxy: 18474,
+  redis: [18379, 18380, 18381, 18382],
+  proxies: [18479, 18480, 18481, 18482],
+};
 
 export const demoDir = join(packageRoot, 'examples', 'demo');
 export const defaultStateDir = join(demoDir, '.state');
@@ -34,134 +46,6 @@ export interface SupervisorOptions {
   startTimeoutMs?: number;
 }
 
-export class DemoStartError extends Error {
-  override name = 'DemoStartError';
-}
-
-export class WorldApplyError extends Error {
-  override name = 'WorldApplyError';
-}
-
-type Role = 'deps' | 'api' | 'gateway';
-
-const entries: Record<Role, string> = {
-  deps: sibling(import.meta.url, 'deps'),
-  api: sibling(import.meta.url, 'api'),
-  gateway: sibling(import.meta.url, 'gateway'),
-};
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** One running child process and its IPC conversation. */
-class Child {
-  readonly name: string;
-  readonly role: Role;
-  readonly port: number;
-  readonly proc: ChildProcess;
-  readonly exited: Promise<Exit>;
-  #alive = true;
-  #nextId = 1;
-  readonly #pending = new Map<number, { resolve(detail: Record<string, unknown>): void; reject(error: Error): void }>();
-  readonly #ready: Promise<void>;
-
-  constructor(name: string, role: Role, port: number, args: string[], world: World, startTimeoutMs: number) {
-    this.name = name;
-    this.role = role;
-    this.port = port;
-    this.proc = spawn(process.execPath, [...nodeArgsFor(entries[role]), ...args], {
-      stdio: ['ignore', 2, 'inherit', 'ipc'],
-      env: { ...process.env, [WORLD_ENV]: JSON.stringify(world) },
-    });
-    this.exited = new Promise((resolve) => {
-      this.proc.once('exit', (code, signal) => {
-        this.#alive = false;
-        for (const waiter of this.#pending.values()) waiter.reject(new WorldApplyError(`${name} exited before answering`));
-        this.#pending.clear();
-        resolve({ code, signal });
-      });
-    });
-    this.#ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new DemoStartError(`${name} did not start within ${startTimeoutMs} ms`)), startTimeoutMs);
-      this.proc.on('message', (message) => {
-        if (!isFromChild(message)) return;
-        this.#onMessage(message, resolve, reject);
-        if (message.kind === 'ready' || message.kind === 'failed') clearTimeout(timer);
-      });
-      void this.exited.then((exit) => {
-        clearTimeout(timer);
-        reject(new DemoStartError(`${name} exited during start (${describeExit(exit)})`));
-      });
-      this.proc.once('error', (error) => {
-        clearTimeout(timer);
-        reject(new DemoStartError(`${name} could not be started: ${error.message}`, { cause: error }));
-      });
-    });
-    this.#ready.catch(() => undefined);
-  }
-
-  get alive(): boolean {
-    return this.#alive;
-  }
-
-  get pid(): number | undefined {
-    return this.proc.pid;
-  }
-
-  ready(): Promise<void> {
-    return this.#ready;
-  }
-
-  apply(world: World, timeoutMs = 10_000): Promise<Record<string, unknown>> {
-    if (!this.#alive) return Promise.reject(new WorldApplyError(`${this.name} is not running`));
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new WorldApplyError(`${this.name} did not apply the change within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, {
-        resolve: (detail) => {
-          clearTimeout(timer);
-          resolve(detail);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      const message: ToChild = { kind: 'apply', id, world };
-      this.proc.send(message);
-    });
-  }
-
-  /** SIGTERM, then SIGKILL if it is still there after `graceMs`. */
-  async stop(graceMs = 5000): Promise<void> {
-    if (!this.#alive) return;
-    this.proc.kill('SIGTERM');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
-    await this.exited;
-    clearTimeout(timer);
-  }
-
-  #onMessage(message: FromChild, resolve: () => void, reject: (error: Error) => void): void {
-    if (message.kind === 'ready') resolve();
-    else if (message.kind === 'failed') reject(new DemoStartError(message.error));
-    else {
-      const waiter = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      if (message.ok) waiter?.resolve(message.detail ?? {});
-      else waiter?.reject(new WorldApplyError(message.error));
-    }
-  }
-}
-
-function describeExit(exit: Exit): string {
-  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-}
-
 export interface ProcessState {
   name: string;
   role: Role;
@@ -174,6 +58,8 @@ export interface DemoState {
   world: World;
   /** The address the write queue should point at. */
   queueBrokerAddress: string;
+  /** Toxiproxy's API, and the pids of the Redis nodes and of toxiproxy-server. */
+  datastore: { toxiproxy: string; pids: Record<string, number> };
   stateDir: string;
   capacityFile: string;
   processes: ProcessState[];
@@ -187,6 +73,7 @@ export class DemoSupervisor {
   readonly #log: (line: string) => void;
   readonly #startTimeoutMs: number;
   readonly #children = new Map<string, Child>();
+  #datastore: Datastore | undefined;
   #world: World;
   #stopping = false;
   #serial: Promise<unknown> = Promise.resolve();
@@ -206,11 +93,14 @@ export class DemoSupervisor {
     const supervisor = new DemoSupervisor(options);
     try {
       await supervisor.#prepareStateDir();
+      supervisor.#datastore = await Datastore.start(options.ports, join(options.stateDir, 'redis'), supervisor.#log);
       const deps = supervisor.#spawn('deps', 'deps', options.ports.deps, [
         '--port',
         String(options.ports.deps),
         '--api-ports',
         options.ports.api.join(','),
+        '--redis-ports',
+        options.ports.proxies.join(','),
       ]);
       await deps.ready();
       const gateway = supervisor.#spawn('gateway', 'gateway', options.ports.gateway, [
@@ -239,6 +129,7 @@ export class DemoSupervisor {
     return {
       world: this.world,
       queueBrokerAddress: `127.0.0.1:${this.ports.deps}`,
+      datastore: { toxiproxy: `http://127.0.0.1:${this.ports.toxiproxy}`, pids: this.#datastore?.pids() ?? {} },
       stateDir: this.stateDir,
       capacityFile: this.capacityFile,
       processes: [...this.#children.values()].map((c) => ({ name: c.name, role: c.role, port: c.port, pid: c.pid ?? null, up: c.alive })),
@@ -254,6 +145,7 @@ export class DemoSupervisor {
   setWorld(change: Partial<World>): Promise<{ world: World; applied: Record<string, Record<string, unknown>> }> {
     return this.#exclusive(async () => {
       this.#world = { ...this.#world, ...change };
+      await this.#applyDatastore();
       return { world: this.world, applied: await this.#applyWorld() };
     });
   }
@@ -262,6 +154,7 @@ export class DemoSupervisor {
   reset(): Promise<{ world: World; started: string[] }> {
     return this.#exclusive(async () => {
       this.#world = this.defaultWorld();
+      await this.#datastore?.reset();
       await this.#applyWorld();
       await copyFile(this.capacityConfig, this.capacityFile);
       const started = await this.#startMissingApis();
@@ -273,6 +166,7 @@ export class DemoSupervisor {
   async stop(): Promise<void> {
     this.#stopping = true;
     await Promise.all([...this.#children.values()].map((c) => c.stop()));
+    await this.#datastore?.stop();
     const pidfile = join(this.stateDir, 'supervisor.pid');
     if ((await readFile(pidfile, 'utf8').catch(() => '')).trim() === String(process.pid)) await rm(pidfile, { force: true });
   }
@@ -297,6 +191,8 @@ export class DemoSupervisor {
         String(port),
         '--deps-port',
         String(this.ports.deps),
+        '--cache-port',
+        String(this.ports.proxies[NODES.indexOf('cache')]),
         '--capacity-file',
         this.capacityFile,
       ]);
@@ -329,6 +225,15 @@ export class DemoSupervisor {
       }
     });
     return child;
+  }
+
+  /** The datastore's part of the world, made real: proxies enabled or not, replication. */
+  async #applyDatastore(): Promise<void> {
+    const datastore = this.#datastore;
+    if (!datastore) return;
+    await datastore.setProxiesEnabled(['replica-1', 'replica-2'], this.#world.replicasReachable);
+    await datastore.setProxiesEnabled(['cache'], !this.#world.cacheBroken);
+    await datastore.setReplication(this.#world.replicationRunning);
   }
 
   async #applyWorld(): Promise<Record<string, Record<string, unknown>>> {

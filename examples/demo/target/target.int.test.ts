@@ -1,7 +1,8 @@
-// Starts the real demo target (supervisor + deps + 2 API instances + gateway) on test ports,
-// induces each fault the way a game day does (admin HTTP API, the kill script, cp of the
-// capacity typo), checks its effect on the service and that the revert undoes it, then stops
-// everything and checks no process is left.
+// Starts the real demo target (supervisor + Redis primary, 2 replicas and cache behind Toxiproxy
+// + deps + 2 API instances + gateway) on test ports, induces each fault the way a game day does
+// (admin HTTP API, the kill script, cp of the capacity typo), checks its effect on the service, on
+// Toxiproxy and on Redis, and that the revert undoes it, then stops everything and checks no
+// process is left.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -12,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const demoDir = fileURLToPath(new URL('../', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const ports = { gateway: 28080, api: [28081, 28082], deps: 28090, admin: 28099 };
+const ports = {
+  gateway: 28080,
+  api: [28081, 28082],
+  deps: 28090,
+  admin: 28099,
+  toxiproxy: 28574,
+  redis: [28379, 28380, 28381, 28382],
+  proxies: [28579, 28580, 28581, 28582],
+};
+const toxiproxy = `http://127.0.0.1:${ports.toxiproxy}`;
 const gateway = `http://127.0.0.1:${ports.gateway}`;
 const admin = `http://127.0.0.1:${ports.admin}/admin`;
 
@@ -126,6 +136,12 @@ describe('demo target', () => {
         String(ports.deps),
         '--admin-port',
         String(ports.admin),
+        '--toxiproxy-port',
+        String(ports.toxiproxy),
+        '--redis-ports',
+        ports.redis.join(','),
+        '--proxy-ports',
+        ports.proxies.join(','),
       ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -146,9 +162,14 @@ describe('demo target', () => {
       void exited.then((code) => reject(new Error(`supervisor exited with ${code} before ready; stderr:\n${stderr}`)));
     });
     expect(stdout).toMatch(/^gameday-demo ready gateway=http:\/\/127\.0\.0\.1:28080 admin=http:\/\/127\.0\.0\.1:28099 /);
-    const state = JSON.parse((await call('GET', `${admin}/state`)).body) as { processes: Array<{ pid: number }> };
+    const state = JSON.parse((await call('GET', `${admin}/state`)).body) as {
+      processes: Array<{ pid: number }>;
+      datastore: { pids: Record<string, number> };
+    };
     for (const p of state.processes) seenPids.add(p.pid);
     expect(seenPids.size).toBe(4);
+    expect(Object.keys(state.datastore.pids).sort()).toEqual(['cache', 'primary', 'replica-1', 'replica-2', 'toxiproxy']);
+    for (const pid of Object.values(state.datastore.pids)) seenPids.add(pid);
   }, 90_000);
 
   afterAll(async () => {
@@ -177,6 +198,13 @@ describe('demo target', () => {
 
   it('replicas cut off: reads fall back to the primary, slower and degraded; revert restores', async () => {
     await adminPost('/replicas', { reachable: false });
+    const proxies = JSON.parse((await call('GET', `${toxiproxy}/proxies`)).body) as Record<string, { enabled: boolean }>;
+    expect(Object.fromEntries(Object.entries(proxies).map(([name, proxy]) => [name, proxy.enabled]))).toEqual({
+      'redis-primary': true,
+      'redis-replica-1': false,
+      'redis-replica-2': false,
+      'redis-cache': true,
+    });
     expect(await metric(ports.deps, 'demo_db_replicas_healthy')).toBe(0);
     await put('fresh-2', 'during-outage');
     const read = await get('fresh-2');
@@ -228,7 +256,17 @@ describe('demo target', () => {
 
   it('replication never started: reads return the old value with 200 and nothing reports it; revert catches up', async () => {
     const fivexxBefore = await apiMetric('demo_http_requests_total', 'code="5');
+    const pidsBefore = (JSON.parse((await call('GET', `${admin}/state`)).body) as { datastore: { pids: Record<string, number> } }).datastore
+      .pids;
     await adminPost('/replication', { running: false });
+    // Restarted for real, without --replicaof: new processes that are masters of their own.
+    const pidsAfter = (JSON.parse((await call('GET', `${admin}/state`)).body) as { datastore: { pids: Record<string, number> } }).datastore
+      .pids;
+    for (const node of ['replica-1', 'replica-2']) {
+      expect(pidsAfter[node]).not.toBe(pidsBefore[node]);
+      seenPids.add(pidsAfter[node] as number);
+    }
+    expect(await readFile(join(stateDir, 'redis', 'replica-1.log'), 'utf8')).toMatch(/DB loaded from disk/);
     expect(await put('trace-5', 'written-while-stopped')).toMatchObject({ status: 200, health: 'ok' });
     for (let i = 0; i < 4; i++) {
       const read = await get('trace-5');
@@ -328,8 +366,11 @@ describe('demo target', () => {
   });
 
   it('stops every process on SIGTERM and leaves no pidfile', async () => {
-    const state = JSON.parse((await call('GET', `${admin}/state`)).body) as { processes: Array<{ pid: number }> };
-    const pids = state.processes.map((p) => p.pid);
+    const state = JSON.parse((await call('GET', `${admin}/state`)).body) as {
+      processes: Array<{ pid: number }>;
+      datastore: { pids: Record<string, number> };
+    };
+    const pids = [...state.processes.map((p) => p.pid), ...Object.values(state.datastore.pids)];
     supervisor.kill('SIGTERM');
     expect(await exited).toBe(0);
     for (const pid of [...pids, supervisor.pid as number]) expect(isAlive(pid)).toBe(false);

@@ -1,15 +1,17 @@
 // What the supervisor and its child processes say to each other over the Node IPC channel.
-// The supervisor owns the desired state of the simulated world and sends all of it on every
-// change; each child applies the parts it simulates, so a message can be repeated safely.
+// The supervisor owns the desired state of the world and sends all of it on every change; the
+// datastore parts it makes real itself (Toxiproxy, Redis: datastore.ts) before telling the
+// children, which apply the rest (the write queue) and look again at what changed, so a message
+// can be repeated safely.
 
 export interface World {
-  /** Network path from the deps process to the replicas (fault: replicas cut off). */
+  /** The replicas' proxies enabled (fault: replicas cut off). */
   replicasReachable: boolean;
-  /** Whether replication was started (fault: a person forgot to start it; silent). */
+  /** Replicas started with --replicaof (fault: restarted without it, a person forgot; silent). */
   replicationRunning: boolean;
   /** Host:port the write-queue client connects to (fault: pointed at a host that does not exist). */
   queueHost: string;
-  /** Whether the cache cluster is reachable from the API instances (fault: cache broken). */
+  /** The cache's proxy disabled (fault: cache broken). */
   cacheBroken: boolean;
 }
 
@@ -22,7 +24,6 @@ export interface DepsHealth {
 /** Body of POST /internal/notify on the API instances, sent by deps. */
 export interface DepsNotice {
   health?: DepsHealth;
-  invalidate?: string[];
 }
 
 export type ToChild = { kind: 'apply'; id: number; world: World };
