@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusClient } from '../observe/prometheus.ts';
 import { salvageBurst } from '../run/burst-salvage.ts';
+import { operatorResult } from '../run/k6-operator-bursts.ts';
+import { burstSpec } from '../run/testing/burst-spec.ts';
 import { resolveTool } from '../toolchain/index.ts';
-import { readTraceSamples } from './k6-results.ts';
+import { readBurstResult, readTraceSamples } from './k6-results.ts';
 import { startBurst, startTrace } from './k6-runner.ts';
+import { mergeBurstResults, startSegmentedBurst } from './k6-segments.ts';
 import { type ItemsServer, startItemsServer, waitFor } from './testing/items-server.ts';
 import { freeLoopbackPort } from '../stack/ports.ts';
 
@@ -190,5 +193,46 @@ describe('remote write to Prometheus', () => {
         endedAt,
       }),
     ).toBeUndefined();
+  });
+
+  it('a burst over two runners tagged instance_id, as k6-operator runs it: the sum over them is what k6 counted', async () => {
+    const runId = `prom-runners-${Date.now()}`;
+    const burst = await startSegmentedBurst({
+      k6Path,
+      script: join(import.meta.dirname, '../../loadtests/burst.ts'),
+      baseUrl: server.baseUrl,
+      rate: 200,
+      durationSeconds: 2,
+      runId,
+      runDir: join(dir, 'runners'),
+      prometheusUrl,
+      name: 'peak',
+      processes: 2,
+    });
+    const startedAt = new Date();
+    await Promise.all(burst.processes.map((p) => p.done));
+    const endedAt = new Date();
+    const summaries = await Promise.all(burst.processes.map((p) => readBurstResult(p.resultFile, 200, 2)));
+    const counted = mergeBurstResults(summaries, 200, 2);
+    const runners = await query(`last_over_time(k6_iterations_total{testid="${runId}"}[5m])`);
+    expect(runners.map((series) => series.metric.instance_id).sort()).toEqual(['1', '2']);
+
+    const prometheusClient = new PrometheusClient({ baseUrl: prometheusUrl });
+    const windowSeconds = Math.ceil((endedAt.getTime() - startedAt.getTime()) / 1000) + 5;
+    const result = await operatorResult((expr, time) => prometheusClient.query(expr, time), {
+      runId,
+      burst: burstSpec('peak', 200, 2),
+      endedAt,
+      windowSeconds,
+    });
+    expect(result).toMatchObject({
+      source: 'prometheus',
+      iterations: counted.iterations,
+      droppedIterations: counted.droppedIterations,
+      achievedRate: counted.iterations / 2,
+      httpReqDurationP95Ms: null,
+    });
+    // Every request of the runners, setup()'s seeding PUT of each included.
+    expect(result?.httpReqs).toBeGreaterThanOrEqual(counted.iterations);
   });
 });

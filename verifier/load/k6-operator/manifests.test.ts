@@ -81,7 +81,7 @@ describe('k6OperatorManifests', () => {
     expect(testRunProblems(documents[1])).toEqual([]);
   });
 
-  it('carries the run tags, the burst settings, parallelism, runner resources and cleanup', async () => {
+  it('carries the run tags, the burst settings, parallelism and runner resources, and no cleanup: gameday deletes it', async () => {
     const { testRun, configMap, name, namespace } = k6OperatorManifests(await input());
     expect(namespace).toBe('load-tests');
     expect(name).toBe('gameday-20261201-0300-full-cluster-burst');
@@ -95,7 +95,7 @@ describe('k6OperatorManifests', () => {
       script: unknown;
       arguments: string;
       parallelism: number;
-      cleanup: string;
+      cleanup?: string;
       runner: { image?: string; resources?: unknown; env: Array<{ name: string; value?: string }> };
     };
     expect(spec.script).toEqual({ configMap: { name, file: 'burst.ts' } });
@@ -103,7 +103,7 @@ describe('k6OperatorManifests', () => {
       '--no-usage-report --tag testid=20261201-0300-full --tag role=burst --tag burst=cluster-burst --out experimental-prometheus-rw',
     );
     expect(spec.parallelism).toBe(4);
-    expect(spec.cleanup).toBe('post');
+    expect(spec.cleanup).toBeUndefined();
     expect(spec.runner.image).toBe('grafana/k6:2.2.0');
     expect(spec.runner.resources).toEqual({ limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '500m', memory: '512Mi' } });
     const env = Object.fromEntries(spec.runner.env.map((entry) => [entry.name, entry]));

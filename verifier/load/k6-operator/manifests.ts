@@ -161,7 +161,9 @@ export function k6OperatorManifests(input: ManifestInput): Manifests {
       arguments: args.join(' '),
       // Runners' output is in their pods' logs; gameday reads the figures from Prometheus.
       quiet: 'true',
-      cleanup: 'post',
+      // No `cleanup: post`: the operator would delete the TestRun and its runner pods as it
+      // finishes, racing gameday's reads of the stage and of the runners' exit codes. gameday
+      // deletes both objects itself on every exit path (run/k6-operator-bursts.ts).
       runner: {
         ...(runner?.image !== undefined && { image: runner.image }),
         env,
