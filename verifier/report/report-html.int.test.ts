@@ -165,6 +165,19 @@ describe('report.html in Chromium', () => {
     expect(rows.filter((row) => row.runbook !== null).length).toBeGreaterThan(0);
   });
 
+  it("has the team's clock of report.json: a row per fault in place, each figure from the injection with its source", async () => {
+    const rows = await page
+      .locator('#team-clock table.team-clock tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const text = (figure: { afterInjectionSeconds: number; source: string } | null | undefined) =>
+      figure ? `${formatSeconds(figure.afterInjectionSeconds)} (${figure.source})` : '—';
+    const expected = report.faults.flatMap((fault) =>
+      fault.clock ? [[fault.name, text(fault.clock.detect), text(fault.clock.acknowledge), text(fault.clock.restore)]] : [],
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(rows.map((row) => row.slice(0, 4))).toEqual(expected);
+  });
+
   it('writes junit.xml that a real XML parser reads, with a test case per expectation', async () => {
     const xml = await readFile(join(runDir, 'junit.xml'), 'utf8');
     const parsed = await page.evaluate((text) => {
@@ -225,6 +238,8 @@ describe('report.html in Chromium', () => {
     expect(await comparePage.locator('#trend table.trend-latency tbody tr').count()).toBe(trend.expectations.length);
     expect(await comparePage.locator('#trend svg.sparkline').count()).toBe(trend.expectations.length);
     expect(await comparePage.locator('#trend tr.current').getAttribute('data-run')).toBe(trend.runs[1]?.id);
+    expect(trend.teamClock.length).toBeGreaterThan(0);
+    expect(await comparePage.locator('#trend table.trend-team-clock tbody tr').count()).toBe(trend.teamClock.length);
     await comparePage.locator('#trend').screenshot({ path: join(artifacts, 'compare.png') });
     expect(offline).toEqual([]);
     await comparePage.close();
