@@ -15,6 +15,7 @@ import { appendMark } from '../journal/marks.ts';
 import type { FaultSpec } from '../plan/types.ts';
 import type { RunContext } from './context.ts';
 import { FaultController } from './fault-controller.ts';
+import { faultsInPlace } from './recover.ts';
 import type { TerminalInput } from './mark-watcher.ts';
 import { Schedule } from './schedule.ts';
 
@@ -99,6 +100,8 @@ describe('manual faults', () => {
     expect(events.at(-1)).toMatchObject({ reason: expect.stringMatching(/^no one marked it injected within 300ms \(by .+Z\)$/) });
     expect([reverted, unreverted]).toEqual([[], []]);
     expect(existsSync(join(runDir, 'reverted'))).toBe(false);
+    // Nor does `gameday revert` after a crash: the journal says it was never done.
+    expect(faultsInPlace(events)).toEqual([]);
   });
 
   it("Enter on gameday's terminal marks the awaited step: here a manual revert, marked restored", async () => {

@@ -19,7 +19,8 @@ export function faultsInPlace(events: JournalEvent[]): string[] {
   const inPlace = new Set<string>();
   for (const event of events) {
     if (event.kind === 'fault.injecting') inPlace.add(event.fault);
-    else if (event.kind === 'fault.reverted') inPlace.delete(event.fault);
+    // A manual fault no one marked was never done: nothing to revert.
+    else if (event.kind === 'fault.reverted' || event.kind === 'fault.not-injected') inPlace.delete(event.fault);
   }
   return [...inPlace];
 }
