@@ -53,10 +53,11 @@ export async function shiftedDemoPlan(options: ShiftedPlanOptions): Promise<stri
   );
   const document = parseDocument(text);
   if (options.name) document.set('name', options.name);
-  const faults = document.toJS().faults as Array<{ inject: { exec?: unknown }; revert: { exec?: unknown } }>;
+  // A toxiproxy fault has no revert written (it is derived).
+  const faults = document.toJS().faults as Array<{ inject: { exec?: unknown }; revert?: { exec?: unknown } }>;
   faults.forEach((fault, index) => {
     for (const action of ['inject', 'revert'] as const) {
-      const exec = fault[action].exec as { command: string[] } | undefined;
+      const exec = fault[action]?.exec as { command: string[] } | undefined;
       if (!exec) continue;
       // Relative paths resolve against the plan's folder, which is no longer examples/demo.
       const command = exec.command.map((arg) =>
