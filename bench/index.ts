@@ -1,6 +1,7 @@
 // `npm run bench`: gameday's burst side by side with a bare k6 script and vegeta (bench/side-by-side.ts).
 //   npm run bench -- [--rates 2000,8000,12000] [--duration 10]
 //   npm run bench -- audit     gameday audit over 500 alerting rules offline (bench/audit.ts)
+//   npm run bench -- long-window   an 8-hour, 20-fault journal and trace: sizes, rebuild time, RSS (bench/long-window.ts)
 // Prints a table, writes bench.json in runs/bench-<time>/, and a PASS/FAIL line per target;
 // exit code 1 when a target is missed, 2 on bad flags.
 
@@ -8,10 +9,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveTool } from '../verifier/toolchain/index.ts';
 import { runAuditCase } from './audit.ts';
+import { runLongWindowCase } from './long-window.ts';
 import { type Bench, formatBench, judgeBench, runBench, writeBenchJson } from './side-by-side.ts';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'audit') return runAuditCase();
+  if (argv[0] === 'long-window') return runLongWindowCase();
   let values: { rates: string; duration: string };
   try {
     ({ values } = parseArgs({
