@@ -29,5 +29,4 @@ export {
 } from './k6-runner.ts';
 export { mergeBurstResults, type Release, type SegmentedBurst, type SegmentedBurstOptions, startSegmentedBurst } from './k6-segments.ts';
 export { type LatencyProbe, probeLatency } from './latency.ts';
-export { readTraceProgress, type TraceProgress } from './trace-progress.ts';
 export { LoadError } from '../errors.ts';
