@@ -100,6 +100,34 @@ describe('the checkout example', () => {
     for (const other of ['checkout', 'login']) expect(impact?.journeys?.find((j) => j.journey === other)?.latency?.slow).toBe(false);
   });
 
+  it("has the search journey's percentiles of k6's own iteration durations", async () => {
+    // k6's JSON output, read here independently of gameday's code: the search journey runs as its
+    // own scenario; its iteration_duration points by the iteration's start (started_ms).
+    const text = await readFile(join(outcome.runDir, 'trace-results.json'), 'utf8');
+    const iterations = text
+      .split('\n')
+      .filter((line) => line.includes('"metric":"iteration_duration"') && line.includes('"type":"Point"'))
+      .map((line) => JSON.parse(line) as KsixPoint)
+      .filter((point) => point.data.tags?.scenario === 'journey-search' && point.data.metadata?.started_ms !== undefined)
+      .map((point) => [Number(point.data.metadata?.started_ms), point.data.value] as const);
+    const firstInjection = Math.min(...report.faults.map((f) => Date.parse(f.injectedAt ?? '')));
+    const impact = fault('search-slow').impact;
+    const latency = impact?.journeys?.find((j) => j.journey === 'search')?.latency;
+    const from = Date.parse(impact?.from ?? '');
+    const to = Date.parse(impact?.to ?? '');
+    const before = iterations.filter(([at]) => at < firstInjection).map(([, ms]) => ms);
+    const during = iterations.filter(([at]) => at >= from && at <= to).map(([, ms]) => ms);
+    expect(before.length).toBeGreaterThanOrEqual(15);
+    expect(latency?.baseline?.requests).toBe(before.length);
+    expect(latency?.baseline?.p95Ms).toBeCloseTo(percentile(before, 0.95), 2);
+    expect(latency?.during?.requests).toBe(during.length);
+    expect(latency?.during?.p95Ms).toBeCloseTo(percentile(during, 0.95), 2);
+    expect(latency?.during?.maxMs).toBeCloseTo(Math.max(...during), 2);
+    expect(markdown).toMatch(
+      /\| search-slow · search \| \d+ \| 0 \| — \| [\d.]+ \/ [\d.]+ \/ [\d.]+ ms \| [\d.]+ ms ×2 \| [\d.]+ s \(slow\) \|/,
+    );
+  });
+
   it('stops a run whose trace script keeps no contract before its first fault', async () => {
     // A team's k6 script that sends requests but records nothing gameday reads.
     await writeFile(
@@ -130,6 +158,16 @@ export default function () { http.get(__ENV.BASE_URL + '/search?q=socks'); }
     });
   }, 120_000);
 });
+
+interface KsixPoint {
+  data: { value: number; tags?: Record<string, string>; metadata?: { started_ms?: string } };
+}
+
+/** Nearest-rank percentile, as the report documents it. */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1] as number;
+}
 
 async function journalOf(runsDir: string, planName: string): Promise<string> {
   const name = (await readdir(runsDir)).find((entry) => entry.endsWith(`-${planName}`));
