@@ -54,8 +54,16 @@ export async function shiftedDemoPlan(options: ShiftedPlanOptions): Promise<stri
   const document = parseDocument(text);
   if (options.name) document.set('name', options.name);
   // A toxiproxy fault has no revert written (it is derived).
-  const faults = document.toJS().faults as Array<{ inject: { exec?: unknown }; revert?: { exec?: unknown } }>;
+  const faults = document.toJS().faults as Array<{
+    inject: { exec?: unknown; signal?: { pidFile?: string } };
+    revert?: { exec?: unknown };
+  }>;
   faults.forEach((fault, index) => {
+    // The signal injector's pid files are in the stack's own state folder.
+    const pidFile = fault.inject.signal?.pidFile;
+    if (pidFile?.startsWith('.state/')) {
+      document.setIn(['faults', index, 'inject', 'signal', 'pidFile'], join(options.stateDir, pidFile.slice('.state/'.length)));
+    }
     for (const action of ['inject', 'revert'] as const) {
       const exec = fault[action]?.exec as { command: string[] } | undefined;
       if (!exec) continue;

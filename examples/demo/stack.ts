@@ -108,6 +108,9 @@ export async function startDemoTarget(options: DemoStackOptions): Promise<DemoTa
       `--proxy-ports=${ports.proxies.join(',')}`,
     ],
     cwd: files,
+    // Its own process group: a Ctrl-C at the terminal reaches gameday, which reverts its faults
+    // through the target (admin API, Toxiproxy) before it stops the target.
+    detached: true,
     logFile: join(options.dir, 'demo-target.log'),
     readyUrl: `http://127.0.0.1:${ports.gateway}/healthz`,
     // Redis and toxiproxy-server may be installed first (with progress in the log).
