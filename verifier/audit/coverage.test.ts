@@ -27,7 +27,7 @@ describe('coverage of scrape jobs and trace journeys', () => {
     });
     expect(rows).toEqual([
       { kind: 'job', name: 'demo-api', failureAlerts: ['ApiInstancesDown', 'CacheErrors', 'HighErrorRate'], absenceAlerts: [] },
-      { kind: 'job', name: 'demo-deps', failureAlerts: ['ReplicasDown', 'QueueUnreachable'], absenceAlerts: [] },
+      { kind: 'job', name: 'demo-deps', failureAlerts: ['ReplicasDown', 'PrimarySlow', 'QueueUnreachable'], absenceAlerts: [] },
       { kind: 'job', name: 'demo-gateway', failureAlerts: [], absenceAlerts: [] },
       { kind: 'job', name: 'gameday', failureAlerts: [], absenceAlerts: [] },
       { kind: 'journey', name: 'trace', failureAlerts: [], absenceAlerts: ['TraceSuccessAbsent'] },
@@ -87,7 +87,7 @@ describe('--runs: alerts past game days exercised, and the untested ones', () =>
     // Both runs detected everything; run 1's plan predates TraceSuccessAbsent under capacity-typo: 3 + 4.
     expect(verdicts('TraceSuccessAbsent')).toEqual({ detected: 7, late: 0, missed: 0, inconclusive: 0 });
     expect(verdicts('CacheErrors')).toEqual({ detected: 2, late: 0, missed: 0, inconclusive: 0 });
-    expect(found.untested).toEqual(['Watchdog']);
+    expect(found.untested).toEqual(['PrimarySlow', 'Watchdog']);
   });
 
   it('refuses a folder with no run in it', async () => {
