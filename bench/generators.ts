@@ -1,6 +1,7 @@
 // The load generators the bench sets side by side, each started the way its users start it:
 //   gameday   loadtests/burst.ts through gameday's own k6 runner (startBurst / startSegmentedBurst)
-//   bare-k6   bench/bare-k6.js, a plain constant-arrival-rate script, with plain `k6 run`
+//   bare-k6   bench/bare-k6.js, a plain constant-arrival-rate script, with plain `k6 run` and the
+//             same VU pool as gameday's burst (and, like it, a summary export and no remote write)
 //   vegeta    `vegeta attack -rate=R/s` with one GET target
 // Each returns the figures of a LoadResult-like shape from the generator's own report.
 
@@ -9,7 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { mergeBurstResults, probeLatency, readBurstResult, startBurst, startSegmentedBurst } from '../verifier/load/index.ts';
+import { burstVuPool, mergeBurstResults, probeLatency, readBurstResult, startBurst, startSegmentedBurst } from '../verifier/load/index.ts';
 import type { Watched } from './measure.ts';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -62,6 +63,8 @@ export async function gamedayBurst(k6Path: string, c: Case): Promise<Watched<Ach
 
 export async function bareK6(k6Path: string, c: Case): Promise<Watched<Achieved>> {
   const summary = join(c.runDir, `bare-${c.name}-summary.json`);
+  // The same VU pool as gameday's burst at this rate and measured latency: a fair comparison.
+  const pool = burstVuPool(c.rate, await measuredLatency(c));
   const args = [
     'run',
     '--no-usage-report',
@@ -71,6 +74,10 @@ export async function bareK6(k6Path: string, c: Case): Promise<Watched<Achieved>
     `RATE=${c.rate}`,
     '-e',
     `DURATION=${c.durationSeconds}s`,
+    '-e',
+    `VUS=${pool.vus}`,
+    '-e',
+    `MAX_VUS=${pool.maxVus}`,
   ];
   const child = await spawnLogged(k6Path, [...args, '-e', `BASE_URL=${c.targetUrl}`, bareScript], join(c.runDir, `k6-bare-${c.name}.log`));
   return {

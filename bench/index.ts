@@ -1,5 +1,6 @@
 // `npm run bench`: gameday's burst side by side with a bare k6 script and vegeta (bench/side-by-side.ts).
-//   npm run bench -- [--rates 2000,8000,12000] [--duration 10]
+//   npm run bench -- [--rates 2000,8000,12000] [--duration 10] [--repeat 3]
+// (--repeat: runs of bare k6 and gameday, alternated, at the first rate; the ratios are of medians)
 //   npm run bench -- audit     gameday audit over 500 alerting rules offline (bench/audit.ts)
 //   npm run bench -- long-window   an 8-hour, 20-fault journal and trace: sizes, rebuild time, RSS (bench/long-window.ts)
 // Prints a table, writes bench.json in runs/bench-<time>/, and a PASS/FAIL line per target;
@@ -15,11 +16,15 @@ import { type Bench, formatBench, judgeBench, runBench, writeBenchJson } from '.
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'audit') return runAuditCase();
   if (argv[0] === 'long-window') return runLongWindowCase();
-  let values: { rates: string; duration: string };
+  let values: { rates: string; duration: string; repeat: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { rates: { type: 'string', default: '2000,8000,12000' }, duration: { type: 'string', default: '10' } },
+      options: {
+        rates: { type: 'string', default: '2000,8000,12000' },
+        duration: { type: 'string', default: '10' },
+        repeat: { type: 'string', default: '3' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -28,11 +33,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const rates = values.rates.split(',').map(Number);
   const duration = Number(values.duration);
+  const repeat = Number(values.repeat);
   const problems = [
     !(rates.length > 0 && rates.every((r) => Number.isInteger(r) && r > 0)) &&
       `invalid --rates; reason: expected whole numbers greater than 0 separated by commas, got ${JSON.stringify(values.rates)}`,
     !(Number.isInteger(duration) && duration > 0) &&
       `invalid --duration; reason: expected whole seconds greater than 0, got ${JSON.stringify(values.duration)}`,
+    !(Number.isInteger(repeat) && repeat > 0) &&
+      `invalid --repeat; reason: expected a whole number greater than 0, got ${JSON.stringify(values.repeat)}`,
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) {
     process.stderr.write(`${problems.map((p) => `bench: ${p}`).join('\n')}\n`);
@@ -49,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       nginxPath,
       rates,
       durationSeconds: duration,
+      repeat,
       runDir,
       log: (line) => process.stderr.write(`${line}\n`),
     });

@@ -17,6 +17,8 @@ export interface BenchOptions {
   nginxPath: string;
   rates: number[];
   durationSeconds: number;
+  /** Runs of bare k6 and gameday, alternated, at the first rate: the ratios are of their medians. */
+  repeat: number;
   runDir: string;
   log: (line: string) => void;
 }
@@ -40,6 +42,8 @@ export interface Bench {
   durationSeconds: number;
   burst: BurstRow[];
   ratios: { achievedVsBareK6: number; cpuVsBareK6: number; rssVsBareK6: number } | null;
+  /** Every run at the first rate (the table shows each tool's median-CPU run). */
+  repeats: { askedRate: number; runs: BurstRow[] } | null;
   segments: { rate: number; oneProcess: number; twoProcesses: number; totalVsOne: number; startSkewMs: number } | null;
   trace: { samples: number; jitterP50Ms: number; jitterP99Ms: number; burstRate: number } | null;
   runDir: string;
@@ -59,22 +63,32 @@ export async function runBench(options: BenchOptions): Promise<Bench> {
     runDir: options.runDir,
     name,
   });
+  const segmentRate = options.rates[0] as number;
+  const repeated: BurstRow[] = [];
   try {
     for (const rate of options.rates) {
-      for (const tool of ['bare-k6', 'gameday', 'vegeta'] as const) {
-        log(`bench: ${tool} at ${rate} req/s for ${options.durationSeconds} s`);
-        const c = caseFor(rate, `${tool}-${rate}`);
-        const start =
-          tool === 'bare-k6'
-            ? () => bareK6(options.k6Path, c)
-            : tool === 'vegeta'
-              ? () => vegeta(options.vegetaPath, c)
-              : () => gamedayBurst(options.k6Path, c);
-        const { value, cost } = await measure(start);
-        rows.push(row(rate, tool, c.durationSeconds, value, cost));
+      // A shared machine's noise is of the order of the differences measured: at the ratios' rate,
+      // bare k6 and gameday run alternately `repeat` times and each keeps its median.
+      const repeats = rate === segmentRate ? options.repeat : 1;
+      const runs: BurstRow[] = [];
+      for (let run = 0; run < repeats; run++) {
+        for (const tool of ['bare-k6', 'gameday', 'vegeta'] as const) {
+          if (tool === 'vegeta' && run > 0) continue;
+          log(`bench: ${tool} at ${rate} req/s for ${options.durationSeconds} s${repeats > 1 ? ` (run ${run + 1} of ${repeats})` : ''}`);
+          const c = caseFor(rate, `${tool}-${rate}${run > 0 ? `-${run + 1}` : ''}`);
+          const start =
+            tool === 'bare-k6'
+              ? () => bareK6(options.k6Path, c)
+              : tool === 'vegeta'
+                ? () => vegeta(options.vegetaPath, c)
+                : () => gamedayBurst(options.k6Path, c);
+          const { value, cost } = await measure(start);
+          runs.push(row(rate, tool, c.durationSeconds, value, cost));
+        }
       }
+      for (const tool of ['bare-k6', 'gameday', 'vegeta'] as const) rows.push(medianRun(runs.filter((r) => r.tool === tool)));
+      if (repeats > 1) repeated.push(...runs);
     }
-    const segmentRate = options.rates[0] as number;
     log(`bench: gameday over 2 k6 processes at ${segmentRate} req/s for ${options.durationSeconds} s`);
     const c2 = caseFor(segmentRate, `gameday2-${segmentRate}`);
     const two = await measure(() => gamedaySegmented(options.k6Path, c2, 2));
@@ -84,21 +98,15 @@ export async function runBench(options: BenchOptions): Promise<Bench> {
     const trace = await traceJitter(options, caseFor(segmentRate, `trace-${segmentRate}`));
 
     const at = (tool: BurstRow['tool'], rate: number) => rows.find((r) => r.tool === tool && r.askedRate === rate);
-    const bare = at('bare-k6', segmentRate);
     const ours = at('gameday', segmentRate);
     const oneProcess = ours?.achievedRate ?? 0;
+    const all = repeated.length > 0 ? repeated : rows.filter((r) => r.askedRate === segmentRate);
     return {
       rates: options.rates,
       durationSeconds: options.durationSeconds,
       burst: rows,
-      ratios:
-        bare && ours && bare.peakRssMb && ours.peakRssMb
-          ? {
-              achievedVsBareK6: ours.achievedRate / bare.achievedRate,
-              cpuVsBareK6: ours.cpuSeconds / bare.cpuSeconds,
-              rssVsBareK6: ours.peakRssMb / bare.peakRssMb,
-            }
-          : null,
+      ratios: ratiosOf(all),
+      repeats: repeated.length > 0 ? { askedRate: segmentRate, runs: repeated } : null,
       segments: {
         rate: segmentRate,
         oneProcess,
@@ -131,6 +139,34 @@ function row(
     peakRssMb: cost.peakRssMb,
     failedRate: value.failedRate,
     p95Ms: value.p95Ms,
+  };
+}
+
+/** The run with the median CPU seconds (of an even count, the lower middle). */
+export function medianRun(runs: BurstRow[]): BurstRow {
+  const sorted = [...runs].sort((a, b) => a.cpuSeconds - b.cpuSeconds);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error('no run to take the median of');
+  return middle;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+};
+
+/** gameday over bare k6, each figure the median of its runs (one run each without --repeat). */
+export function ratiosOf(runs: BurstRow[]): Bench['ratios'] {
+  const bare = runs.filter((r) => r.tool === 'bare-k6');
+  const ours = runs.filter((r) => r.tool === 'gameday');
+  const rss = (rows: BurstRow[]) => rows.flatMap((r) => (r.peakRssMb === null ? [] : [r.peakRssMb]));
+  if (bare.length === 0 || ours.length === 0 || rss(bare).length === 0 || rss(ours).length === 0) return null;
+  const ratio = (figure: (rows: BurstRow[]) => number[]) => median(figure(ours)) / median(figure(bare));
+  return {
+    achievedVsBareK6: ratio((rows) => rows.map((r) => r.achievedRate)),
+    cpuVsBareK6: ratio((rows) => rows.map((r) => r.cpuSeconds)),
+    rssVsBareK6: ratio(rss),
   };
 }
 
@@ -224,10 +260,21 @@ export function formatBench(bench: Bench): string {
     ),
     '',
   ];
+  if (bench.repeats) {
+    const cpu = (tool: Tool) =>
+      bench.repeats?.runs
+        .filter((r) => r.tool === tool)
+        .map((r) => fixed(r.cpuSeconds, 2))
+        .join(', ');
+    lines.push(
+      `runs at ${bench.repeats.askedRate} req/s, alternated (the table shows each one's median): CPU s bare k6 ${cpu('bare-k6')}; gameday ${cpu('gameday')}`,
+    );
+  }
   if (bench.ratios) {
     const r = bench.ratios;
+    const of = bench.repeats ? 'medians of ' : '';
     lines.push(
-      `ratios at ${bench.rates[0]} req/s, gameday / bare k6: achieved ${fixed(r.achievedVsBareK6, 3)}, CPU ${fixed(r.cpuVsBareK6, 2)}, peak RSS ${fixed(r.rssVsBareK6, 2)}`,
+      `ratios at ${bench.rates[0]} req/s, gameday / bare k6 (${of}achieved, CPU, peak RSS): achieved ${fixed(r.achievedVsBareK6, 3)}, CPU ${fixed(r.cpuVsBareK6, 2)}, peak RSS ${fixed(r.rssVsBareK6, 2)}`,
     );
   }
   if (bench.segments) {
