@@ -1,9 +1,10 @@
 // The trace's k6 JSON output read as it arrives (k6 writes it to its stdout, `--out json=-`):
 // each line is parsed once and dropped; what is kept per iteration is what `trace.samples` needs
 // — [time, ok], [time, duration] and the journey. A k6 line is ~300 bytes and an iteration
-// writes 20 to 30 of them (~8.3 kB; 227 MB for 8 hours at 1 req/s, bench/long-window.ts); the iteration costs gameday
-// a few dozen bytes until the next take(). The lines of the points read here are also written to
-// `keep` verbatim (~650 bytes an iteration): k6's own record of every trace figure in a report.
+// writes 20 to 30 of them (~8.3 kB; 227 MB for 8 hours at 1 req/s, bench/long-window.ts); here
+// an iteration costs a few dozen bytes until the next take(). The lines of the points read here
+// are also written to `keep` verbatim (~650 bytes an iteration): k6's own record of every trace
+// figure in a report.
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
