@@ -248,15 +248,15 @@ export function judgeBench(bench: Bench): Judged[] {
 }
 
 export function formatBench(bench: Bench): string {
-  const header = '| asked req/s | tool | achieved req/s | dropped | CPU s / 1000 req | CPU s | peak RSS MB | p95 ms |';
+  const header = '| asked req/s | tool | achieved req/s | dropped | failed % | CPU s / 1000 req | CPU s | peak RSS MB | p95 ms |';
   const lines = [
     `gameday bench: ${bench.durationSeconds} s per case against nginx on loopback (${bench.runDir})`,
     '',
     header,
-    '|---|---|---|---|---|---|---|---|',
+    '|---|---|---|---|---|---|---|---|---|',
     ...bench.burst.map(
       (r) =>
-        `| ${r.askedRate} | ${r.tool} | ${fixed(r.achievedRate, 1)} | ${r.dropped} | ${fixed(r.cpuSecondsPer1000, 3)} | ${fixed(r.cpuSeconds, 2)} | ${r.peakRssMb === null ? 'n/a' : fixed(r.peakRssMb, 0)} | ${r.p95Ms === null ? 'n/a' : fixed(r.p95Ms, 2)} |`,
+        `| ${r.askedRate} | ${r.tool} | ${fixed(r.achievedRate, 1)} | ${r.dropped} | ${fixed(r.failedRate * 100, 2)} | ${fixed(r.cpuSecondsPer1000, 3)} | ${fixed(r.cpuSeconds, 2)} | ${r.peakRssMb === null ? 'n/a' : fixed(r.peakRssMb, 0)} | ${r.p95Ms === null ? 'n/a' : fixed(r.p95Ms, 2)} |`,
     ),
     '',
   ];
