@@ -148,9 +148,12 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
   const notes: string[] = [];
   const injectedAt = parseInstant(recorded.injected.at);
   const revertedAt = recorded.reverted ? parseInstant(recorded.reverted.at) : null;
+  // A fault the team restored (`revert: responders`) ends there: detection and impact are judged
+  // to its restore (+ grace) as they are to a revert.
+  const endedAt = revertedAt ?? restoredAt(fault, recorded, injectedAt);
   const origin = originOf(fault, injectedAt, journal, notes);
-  const deadline = deadlineOf(fault, injectedAt, revertedAt, journal, notes);
-  notes.push(...traceRestartNotes(journal, injectedAt, deadline ?? revertedAt ?? Number.POSITIVE_INFINITY));
+  const deadline = deadlineOf(fault, injectedAt, endedAt, journal, notes);
+  notes.push(...traceRestartNotes(journal, injectedAt, deadline ?? endedAt ?? Number.POSITIVE_INFINITY));
   // Said once, on the first fault, and only for a trace that records latencies at all.
   if (injectedAt === latency.firstFaultAt && journal.traceLatencies.length > 0) notes.push(...thinBaselineNote(latency.baseline));
   const window: DetectionWindow = {
@@ -158,7 +161,7 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
     origin: origin.at,
     deadline,
     exposedBy: origin.burst,
-    revertedAt,
+    revertedAt: endedAt,
   };
 
   const expectations = fault.expect.map((expectation) => judgeExpectation(expectation, window, context, ruleFacts(journal, expectation)));
@@ -182,8 +185,8 @@ function analyzeFault(fault: FaultSpec, journal: JournalIndex, context: JudgeCon
     impact: faultImpact(
       { samples: journal.traceSamples, latencies: journal.traceLatencies },
       journal.traceJourneys,
-      { from: injectedAt, to: impactEnd(fault, revertedAt, deadline, journal) },
-      revertedAt,
+      { from: injectedAt, to: impactEnd(fault, endedAt, deadline, journal) },
+      endedAt,
       latency,
     ),
     notes,
@@ -223,6 +226,20 @@ function impactEnd(fault: FaultSpec, revertedAt: EpochMs | null, deadline: Epoch
   return end;
 }
 
+/**
+ * When the team restored a `revert: responders` fault: the trace's restore (`fault.restored`) or a
+ * `restored` mark after the injection (marks made after the run count too), whichever is first.
+ */
+function restoredAt(fault: FaultSpec, recorded: FaultEvents, injectedAt: EpochMs): EpochMs | null {
+  if (fault.restore === undefined) return null;
+  const moments = (recorded.marks ?? [])
+    .filter((mark) => mark.mark === 'restored')
+    .map((mark) => parseInstant(mark.markedAt))
+    .concat(recorded.restored ? [parseInstant(recorded.restored.restoredAt)] : [])
+    .filter((moment) => moment >= injectedAt);
+  return moments.length === 0 ? null : Math.min(...moments);
+}
+
 /** A fault only a burst exposes is measured from the burst's start, if that is later. */
 function originOf(fault: FaultSpec, injectedAt: EpochMs, journal: JournalIndex, notes: string[]): { at: EpochMs; burst: string | null } {
   if (fault.exposedBy === undefined) return { at: injectedAt, burst: null };
@@ -239,12 +256,15 @@ function originOf(fault: FaultSpec, injectedAt: EpochMs, journal: JournalIndex, 
   return { at: startedAt, burst: fault.exposedBy };
 }
 
-/** Revert + grace. A fault never reverted counts alerts to the end of the record. */
+/** Revert (or restore) + grace. A fault never reverted (or restored) counts alerts to the end of the record. */
 function deadlineOf(fault: FaultSpec, injectedAt: EpochMs, revertedAt: EpochMs | null, journal: JournalIndex, notes: string[]): EpochMs {
   const graceMs = journal.plan.window.graceSeconds * 1000;
   let deadline: EpochMs;
   if (revertedAt !== null) deadline = revertedAt + graceMs;
-  else if (fault.revert === 'none') deadline = injectedAt + fault.durationSeconds * 1000 + graceMs;
+  else if (fault.restore !== undefined) {
+    notes.push('never restored: alerts are counted to the end of the record');
+    deadline = journal.endOfRecord;
+  } else if (fault.revert === 'none') deadline = injectedAt + fault.durationSeconds * 1000 + graceMs;
   else {
     notes.push('never reverted: alerts are counted to the end of the record');
     deadline = journal.endOfRecord;

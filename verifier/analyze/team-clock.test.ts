@@ -109,3 +109,41 @@ describe("the team's clock", () => {
     expect(exitCodeFor(analysis)).toBe(5);
   });
 });
+
+describe('a fault the team restored (revert: responders)', () => {
+  const responders = testPlan({
+    faults: [
+      faultSpec('kill-primary', {
+        revert: 'none',
+        restore: { consecutive: 3 },
+        expect: [expectAlert('PrimaryDown', 30, { role: 'primary' })],
+      }),
+    ],
+  });
+  function analyze(build: (journal: JournalBuilder) => void) {
+    const builder = new JournalBuilder(responders).windowStarted(0).injected('kill-primary', 60);
+    build(builder);
+    builder.alertEpisode({ labels: down, pending: 70, firing: 75, last: 185 }).reconciled(400).windowEnded(390).runEnded(401);
+    return analyzeRun(builder.build()).faults[0];
+  }
+
+  it('is judged to its restore + grace, as a reverted fault is to its revert', () => {
+    const fault = analyze((j) =>
+      j.push({ kind: 'fault.restored', at: at(141), fault: 'kill-primary', restoredAt: at(140), source: 'trace', iterations: 3 }),
+    );
+    expect(fault?.revertedAt).toBeNull();
+    expect(fault?.deadline).toBe(Date.parse(at(200)));
+    expect(fault?.notes.join('\n')).not.toMatch(/never (reverted|restored)/);
+  });
+
+  it('a restored mark (even one made after the run) ends it the same way', () => {
+    const fault = analyze((j) => j.push(mark('restored', 150)));
+    expect(fault?.deadline).toBe(Date.parse(at(210)));
+  });
+
+  it('never restored: alerts are counted to the end of the record, and the report says so', () => {
+    const fault = analyze(() => {});
+    expect(fault?.deadline).toBe(Date.parse(at(401)));
+    expect(fault?.notes).toContain('never restored: alerts are counted to the end of the record');
+  });
+});
