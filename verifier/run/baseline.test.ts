@@ -2,10 +2,9 @@
 // no `trace_ok` sample stops the run before the first fault, with a message naming the contract,
 // and the journal says why; samples that arrive late only delay the start.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { EXIT, PreflightError } from '../errors.ts';
 import { rebuildReports } from '../index.ts';
 import type { JournalEvent } from '../journal/events.ts';
@@ -16,23 +15,10 @@ import { parsePlan } from '../plan/load.ts';
 import { ITERATIONS_WITHOUT_SAMPLES } from './baseline.ts';
 import { runGameDay } from './game-day.ts';
 import type { TraceProgress } from './ports.ts';
-import { type FakeMonitoring, type FakeTarget, fakeLoadRunner, startFakeMonitoring, startFakeTarget } from './testing/fakes.ts';
+import { fakeLoadRunner } from './testing/fakes.ts';
+import { useFakeRun } from './testing/fake-run.ts';
 
-let dir: string;
-let monitoring: FakeMonitoring;
-let target: FakeTarget;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gameday-baseline-'));
-  monitoring = await startFakeMonitoring(['FaultAlert']);
-  target = await startFakeTarget();
-});
-
-afterEach(async () => {
-  await monitoring.close();
-  await target.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fake = useFakeRun('baseline');
 
 function plan(baselineTimeout = '5s') {
   return parsePlan(
@@ -42,28 +28,28 @@ name: baseline
 window: { duration: 500ms, baselineTimeout: ${baselineTimeout}, grace: 0s }
 target: { baseUrl: http://127.0.0.1:9 }
 monitoring:
-  prometheus: { url: ${monitoring.url} }
-  alertmanager: { url: ${monitoring.url} }
+  prometheus: { url: ${fake.monitoring.url} }
+  alertmanager: { url: ${fake.monitoring.url} }
   pollInterval: 100ms
 trace: { script: ./my-trace.ts }
 faults:
   - name: a
     at: 0s
     duration: 100ms
-    inject: { http: { url: ${target.url}/faults/a, body: { on: true } } }
-    revert: { http: { url: ${target.url}/faults/a, body: { on: false } } }
+    inject: { http: { url: ${fake.target.url}/faults/a, body: { on: true } } }
+    revert: { http: { url: ${fake.target.url}/faults/a, body: { on: false } } }
     expect: [{ alert: FaultAlert, within: 30s }]
 `,
-    join(dir, 'plan.yaml'),
+    join(fake.dir, 'plan.yaml'),
   );
 }
 
 async function run(text: ReturnType<typeof plan>, traceProgress: () => TraceProgress) {
   const logs: string[] = [];
   const result = await runGameDay(text, {
-    runsDir: join(dir, 'runs'),
-    prometheus: new PrometheusClient({ baseUrl: monitoring.url }),
-    alertmanager: new AlertmanagerClient({ baseUrl: monitoring.url }),
+    runsDir: join(fake.dir, 'runs'),
+    prometheus: new PrometheusClient({ baseUrl: fake.monitoring.url }),
+    alertmanager: new AlertmanagerClient({ baseUrl: fake.monitoring.url }),
     loadRunner: fakeLoadRunner({ traceProgress }),
     readyTimeoutSeconds: 5,
     recordDeadlineSeconds: 2,
@@ -91,7 +77,7 @@ describe('a trace that emits no sample', () => {
     expect((result.error as PreflightError).exitCode).toBe(EXIT.badInput);
     const message = (result.error as Error).message;
     expect(message).toContain(
-      `k6 finished ${ITERATIONS_WITHOUT_SAMPLES} iterations of ${join(dir, 'my-trace.ts')} and none recorded a trace_ok sample`,
+      `k6 finished ${ITERATIONS_WITHOUT_SAMPLES} iterations of ${join(fake.dir, 'my-trace.ts')} and none recorded a trace_ok sample`,
     );
     for (const part of ['`trace_ok` Rate', '`started_ms`', '`trace_success` Counter', 'k6_trace_success_total', '`journey` tag']) {
       expect(message, part).toContain(part);
@@ -102,7 +88,7 @@ describe('a trace that emits no sample', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
 
     // Nothing was injected, the window never opened, and the journal says why the run ended.
-    expect(target.requests).toEqual([]);
+    expect(fake.target.requests).toEqual([]);
     expect(kinds(events)).not.toContain('window.started');
     expect(kinds(events).filter((kind) => kind.startsWith('fault.'))).toEqual([]);
     expect(ended(events)).toMatchObject({ kind: 'run.ended', status: 'failed', reason: message });
@@ -119,9 +105,11 @@ describe('a trace that emits no sample', () => {
 
     expect(result.status).toBe('failed');
     const message = (result.error as Error).message;
-    expect(message).toContain(`k6 finished no iteration of ${join(dir, 'my-trace.ts')} in 1.5s (see k6-trace.log in ${result.runDir})`);
+    expect(message).toContain(
+      `k6 finished no iteration of ${join(fake.dir, 'my-trace.ts')} in 1.5s (see k6-trace.log in ${result.runDir})`,
+    );
     expect(message).toContain('no trace sample reached gameday during the baseline');
-    expect(target.requests).toEqual([]);
+    expect(fake.target.requests).toEqual([]);
     expect(ended(events)).toMatchObject({ status: 'failed', reason: message });
   });
 });
@@ -137,7 +125,7 @@ describe('a trace whose samples arrive', () => {
     expect(result.status).toBe('completed');
     expect(reads).toBe(3);
     expect(logs).toContain('baseline: trace samples arriving (1 so far)');
-    expect(target.state.get('a')).toBe(false);
+    expect(fake.target.state.get('a')).toBe(false);
     expect(kinds(events)).toContain('fault.injected');
   });
 

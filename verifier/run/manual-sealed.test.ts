@@ -3,10 +3,8 @@
 // before the window ends, in the log or to the live consumers (live status, gameday's metrics);
 // a mark through marks.jsonl is the injection.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import type { JournalEvent } from '../journal/events.ts';
 import { readJournal } from '../journal/journal.ts';
 import { appendMark } from '../journal/marks.ts';
@@ -14,22 +12,10 @@ import { AlertmanagerClient } from '../observe/alertmanager.ts';
 import { PrometheusClient } from '../observe/prometheus.ts';
 import { parsePlan } from '../plan/load.ts';
 import { runGameDay } from './game-day.ts';
-import { type FakeMonitoring, type FakeTarget, fakeLoadRunner, startFakeMonitoring, startFakeTarget } from './testing/fakes.ts';
+import { fakeLoadRunner } from './testing/fakes.ts';
+import { useFakeRun } from './testing/fake-run.ts';
 
-let dir: string;
-let monitoring: FakeMonitoring;
-let target: FakeTarget;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gameday-manual-sealed-'));
-  monitoring = await startFakeMonitoring(['FaultAlert']);
-  target = await startFakeTarget();
-});
-afterEach(async () => {
-  await monitoring.close();
-  await target.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fake = useFakeRun('manual-sealed');
 
 test('sealed: the instructions are shown when due, the fault named nowhere before the window ends; the mark is the injection', async () => {
   const plan = parsePlan(
@@ -38,29 +24,29 @@ name: sealed-manual
 window: { duration: 3s, baselineTimeout: 5s, grace: 0s }
 target: { baseUrl: http://127.0.0.1:9 }
 monitoring:
-  prometheus: { url: ${monitoring.url} }
-  alertmanager: { url: ${monitoring.url} }
+  prometheus: { url: ${fake.monitoring.url} }
+  alertmanager: { url: ${fake.monitoring.url} }
   pollInterval: 100ms
 faults:
   - name: hosts-typo
     at: 200ms
     duration: 1s
     inject: { manual: { instructions: point the queue at a nonsense host, timeout: 2s } }
-    revert: { http: { url: ${target.url}/faults/hosts-typo, body: { on: false } } }
+    revert: { http: { url: ${fake.target.url}/faults/hosts-typo, body: { on: false } } }
     expect: [{ alert: FaultAlert, within: 30s }]
 `,
-    join(dir, 'plan.yaml'),
+    join(fake.dir, 'plan.yaml'),
   );
   const logs: string[] = [];
   const live: Array<{ kind: string; windowEnded: boolean }> = [];
   let windowEnded = false;
   let markedAt = '';
-  const runDir = join(dir, 'runs', 'sealed-manual');
+  const runDir = join(fake.dir, 'runs', 'sealed-manual');
   const result = runGameDay(plan, {
-    runsDir: join(dir, 'runs'),
+    runsDir: join(fake.dir, 'runs'),
     runId: 'sealed-manual',
-    prometheus: new PrometheusClient({ baseUrl: monitoring.url }),
-    alertmanager: new AlertmanagerClient({ baseUrl: monitoring.url }),
+    prometheus: new PrometheusClient({ baseUrl: fake.monitoring.url }),
+    alertmanager: new AlertmanagerClient({ baseUrl: fake.monitoring.url }),
     loadRunner: fakeLoadRunner(),
     readyTimeoutSeconds: 5,
     sealed: true,
@@ -87,5 +73,5 @@ faults:
 
   const events = await readJournal(join(runDir, 'journal.jsonl'));
   expect(events.find((event) => event.kind === 'fault.injected')).toMatchObject({ at: markedAt, startedAt: markedAt });
-  expect(target.state.get('hosts-typo')).toBe(false);
+  expect(fake.target.state.get('hosts-typo')).toBe(false);
 });

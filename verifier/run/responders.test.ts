@@ -2,10 +2,8 @@
 // fault ends when the live trace succeeds again or someone marks it restored; at maxDuration its
 // fallback reverts it, and without one the run journals a failed revert and ends in RevertError.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { RevertError } from '../errors.ts';
 import type { JournalEvent } from '../journal/events.ts';
 import { readJournal } from '../journal/journal.ts';
@@ -16,23 +14,10 @@ import { PrometheusClient } from '../observe/prometheus.ts';
 import { parsePlan } from '../plan/load.ts';
 import { runGameDay } from './game-day.ts';
 import type { LoadRunner } from './ports.ts';
-import { type FakeMonitoring, type FakeTarget, fakeLoadRunner, startFakeMonitoring, startFakeTarget } from './testing/fakes.ts';
+import { fakeLoadRunner } from './testing/fakes.ts';
+import { useFakeRun } from './testing/fake-run.ts';
 
-let dir: string;
-let monitoring: FakeMonitoring;
-let target: FakeTarget;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gameday-responders-'));
-  monitoring = await startFakeMonitoring(['FaultAlert']);
-  target = await startFakeTarget();
-});
-
-afterEach(async () => {
-  await monitoring.close();
-  await target.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fake = useFakeRun('responders');
 
 function plan(revert: string, maxDuration = '5s') {
   return parsePlan(
@@ -42,19 +27,19 @@ name: responders
 window: { duration: 1500ms, baselineTimeout: 5s, grace: 0s }
 target: { baseUrl: http://127.0.0.1:9 }
 monitoring:
-  prometheus: { url: ${monitoring.url} }
-  alertmanager: { url: ${monitoring.url} }
+  prometheus: { url: ${fake.monitoring.url} }
+  alertmanager: { url: ${fake.monitoring.url} }
   pollInterval: 100ms
 faults:
   - name: broken
     at: 0s
     duration: 300ms
     maxDuration: ${maxDuration}
-    inject: { http: { url: ${target.url}/faults/broken, body: { on: true } } }
+    inject: { http: { url: ${fake.target.url}/faults/broken, body: { on: true } } }
 ${revert}
     expect: [{ alert: FaultAlert, within: 30s }]
 `,
-    join(dir, 'plan.yaml'),
+    join(fake.dir, 'plan.yaml'),
   );
 }
 
@@ -81,19 +66,19 @@ function liveTrace(): LoadRunner & { emit: (iteration: TraceIteration) => void }
 async function gameDay(text: ReturnType<typeof plan>, runner: LoadRunner, onEvent?: (event: JournalEvent, runDir: string) => void) {
   let runDir = '';
   const outcome = await runGameDay(text, {
-    runsDir: join(dir, 'runs'),
+    runsDir: join(fake.dir, 'runs'),
     runId: 'run-1',
-    prometheus: new PrometheusClient({ baseUrl: monitoring.url }),
-    alertmanager: new AlertmanagerClient({ baseUrl: monitoring.url }),
+    prometheus: new PrometheusClient({ baseUrl: fake.monitoring.url }),
+    alertmanager: new AlertmanagerClient({ baseUrl: fake.monitoring.url }),
     loadRunner: runner,
     readyTimeoutSeconds: 5,
     log: () => {},
     onEvent: (event) => {
-      if (event.kind === 'run.started') runDir = join(dir, 'runs', event.runId);
+      if (event.kind === 'run.started') runDir = join(fake.dir, 'runs', event.runId);
       onEvent?.(event, runDir);
     },
   }).catch((error: unknown) => error);
-  const events = await readJournal(join(dir, 'runs', 'run-1', 'journal.jsonl'));
+  const events = await readJournal(join(fake.dir, 'runs', 'run-1', 'journal.jsonl'));
   return {
     outcome,
     events,
@@ -101,7 +86,7 @@ async function gameDay(text: ReturnType<typeof plan>, runner: LoadRunner, onEven
   };
 }
 
-const switches = (on: boolean) => target.requests.filter((r) => r.path === '/faults/broken' && JSON.parse(r.body).on === on);
+const switches = (on: boolean) => fake.target.requests.filter((r) => r.path === '/faults/broken' && JSON.parse(r.body).on === on);
 
 describe('revert: responders', () => {
   test('is restored by the trace: the first of N successful iterations after a failure; nothing reverted', async () => {
@@ -139,7 +124,7 @@ describe('revert: responders', () => {
 
   test('at maxDuration, the fallback reverts it', async () => {
     const text = plan(
-      `    revert: responders\n    restore: { fallback: { http: { url: ${target.url}/faults/broken, body: { on: false } } } }`,
+      `    revert: responders\n    restore: { fallback: { http: { url: ${fake.target.url}/faults/broken, body: { on: false } } } }`,
       '500ms',
     );
     const { outcome, of } = await gameDay(text, liveTrace());

@@ -3,10 +3,9 @@
 // and reverts everything newest first, an abort never reverts before an injection has settled,
 // and credentials reach the monitoring APIs but never the journal, the reports or the console.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { PreflightError } from '../errors.ts';
 import { rebuildReports } from '../index.ts';
 import { AlertmanagerClient } from '../observe/alertmanager.ts';
@@ -16,23 +15,10 @@ import { parsePlan } from '../plan/load.ts';
 import type { JournalEvent } from '../journal/events.ts';
 import { readJournal } from '../journal/journal.ts';
 import { type RunResult, runGameDay } from './game-day.ts';
-import { type FakeMonitoring, type FakeTarget, fakeLoadRunner, startFakeMonitoring, startFakeTarget } from './testing/fakes.ts';
+import { fakeLoadRunner } from './testing/fakes.ts';
+import { useFakeRun } from './testing/fake-run.ts';
 
-let dir: string;
-let monitoring: FakeMonitoring;
-let target: FakeTarget;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gameday-safety-'));
-  monitoring = await startFakeMonitoring(['FaultAlert']);
-  target = await startFakeTarget();
-});
-
-afterEach(async () => {
-  await monitoring.close();
-  await target.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fake = useFakeRun('safety');
 
 interface FaultOptions {
   name: string;
@@ -48,8 +34,8 @@ function fault({ name, at = '0s', duration, maxDuration, injectTimeout = '5s', r
   - name: ${name}
     at: ${at}
     duration: ${duration}
-${maxDuration ? `    maxDuration: ${maxDuration}\n` : ''}    inject: { http: { url: ${target.url}/faults/${name}, body: { on: true }, timeout: ${injectTimeout} } }
-    revert: { http: { url: ${target.url}/faults/${name}, body: { on: false }, timeout: ${revertTimeout} } }
+${maxDuration ? `    maxDuration: ${maxDuration}\n` : ''}    inject: { http: { url: ${fake.target.url}/faults/${name}, body: { on: true }, timeout: ${injectTimeout} } }
+    revert: { http: { url: ${fake.target.url}/faults/${name}, body: { on: false }, timeout: ${revertTimeout} } }
     expect: [{ alert: FaultAlert, within: 30s }]`;
 }
 
@@ -60,13 +46,13 @@ name: safety
 window: { duration: ${options.window}, baselineTimeout: ${options.baselineTimeout ?? '5s'}, grace: 0s }
 target: { baseUrl: http://127.0.0.1:9 }
 monitoring:
-  prometheus: { url: ${monitoring.url} }
-  alertmanager: { url: ${monitoring.url} }
+  prometheus: { url: ${fake.monitoring.url} }
+  alertmanager: { url: ${fake.monitoring.url} }
   pollInterval: 100ms
 ${options.monitoringExtra ?? ''}
 faults:${options.faults.join('')}
 ${options.extra ?? ''}`;
-  return parsePlan(text, join(dir, 'plan.yaml'));
+  return parsePlan(text, join(fake.dir, 'plan.yaml'));
 }
 
 interface Run {
@@ -85,9 +71,9 @@ async function run(
   } = {},
 ): Promise<Run> {
   const logs: string[] = [];
-  const clients = options.clients ?? { prometheus: { baseUrl: monitoring.url }, alertmanager: { baseUrl: monitoring.url } };
+  const clients = options.clients ?? { prometheus: { baseUrl: fake.monitoring.url }, alertmanager: { baseUrl: fake.monitoring.url } };
   const result = await runGameDay(text, {
-    runsDir: join(dir, 'runs'),
+    runsDir: join(fake.dir, 'runs'),
     prometheus: new PrometheusClient(clients.prometheus),
     alertmanager: new AlertmanagerClient(clients.alertmanager),
     loadRunner: fakeLoadRunner(),
@@ -114,12 +100,12 @@ const ofKind = <K extends JournalEvent['kind']>(events: JournalEvent[], kind: K)
 
 /** Requests that switched `fault` in the given direction, in arrival order. */
 const switches = (fault: string, on: boolean) =>
-  target.requests.filter((request) => request.path === `/faults/${fault}` && JSON.parse(request.body).on === on);
+  fake.target.requests.filter((request) => request.path === `/faults/${fault}` && JSON.parse(request.body).on === on);
 
 describe('maxDuration', () => {
   test('reverts the fault when its scheduled revert hangs', async () => {
     // The scheduled revert (at 300ms) is held unanswered until its 2s timeout; the limit is 800ms.
-    target.hold.push({ fault: 'a', on: false });
+    fake.target.hold.push({ fault: 'a', on: false });
     const { result, events, logs } = await run(
       plan({ window: '1s', faults: [fault({ name: 'a', duration: '300ms', maxDuration: '800ms', revertTimeout: '2s' })] }),
     );
@@ -128,7 +114,7 @@ describe('maxDuration', () => {
     const [injected] = switches('a', true);
     const [scheduled, limit] = switches('a', false);
     expect(injected && scheduled && limit, 'inject, the hanging scheduled revert, the maxDuration revert').toBeTruthy();
-    expect(target.state.get('a')).toBe(false);
+    expect(fake.target.state.get('a')).toBe(false);
 
     const reverted = ofKind(events, 'fault.reverted');
     expect(reverted.map((event) => [event.fault, event.reason])).toEqual([['a', 'max-duration']]);
@@ -156,9 +142,9 @@ describe('maxDuration', () => {
         if (event.kind === 'fault.injected') offset = 3_600_000;
       },
     });
-    await waitFor('the fault in place', () => target.state.get('a') === true, 5000);
+    await waitFor('the fault in place', () => fake.target.state.get('a') === true, 5000);
     // The schedule's clock is an hour behind: only the maxDuration timer can take the fault out.
-    await waitFor('the maxDuration revert', () => target.state.get('a') === false, 5000);
+    await waitFor('the maxDuration revert', () => fake.target.state.get('a') === false, 5000);
     controller.abort(new Error('test over'));
     const { result, events } = await running;
 
@@ -180,7 +166,7 @@ describe('stop conditions', () => {
   const stopConditions = `stopConditions:\n  - { name: queue-down, expr: "${queueDown}", for: 300ms }`;
 
   test('abort the game day once true for their `for`, reverting every fault newest first', async () => {
-    monitoring.answers.set(queueDown, { vector: [] });
+    fake.monitoring.answers.set(queueDown, { vector: [] });
     const running = run(
       plan({
         window: '20s',
@@ -188,9 +174,9 @@ describe('stop conditions', () => {
         extra: stopConditions,
       }),
     );
-    await waitFor('both faults in place', () => target.state.get('a') === true && target.state.get('b') === true, 5000);
+    await waitFor('both faults in place', () => fake.target.state.get('a') === true && fake.target.state.get('b') === true, 5000);
     const trueFrom = Date.now();
-    monitoring.answers.set(queueDown, { vector: [0] });
+    fake.monitoring.answers.set(queueDown, { vector: [0] });
     const { result, events, logs } = await running;
 
     expect(result.status).toBe('aborted');
@@ -209,7 +195,7 @@ describe('stop conditions', () => {
       ['b', 'aborted'],
       ['a', 'aborted'],
     ]);
-    expect([target.state.get('a'), target.state.get('b')]).toEqual([false, false]);
+    expect([fake.target.state.get('a'), fake.target.state.get('b')]).toEqual([false, false]);
     expect(
       ofKind(events, 'load.ended').map((event) => event.signal),
       'the trace was stopped',
@@ -226,7 +212,7 @@ describe('stop conditions', () => {
 
   test('a scalar is true when not zero; a true spell shorter than `for` does not stop the game day', async () => {
     const flapping = 'scalar(fake_errors)';
-    monitoring.answers.set(flapping, { scalar: 0 });
+    fake.monitoring.answers.set(flapping, { scalar: 0 });
     const running = run(
       plan({
         window: '1500ms',
@@ -234,16 +220,16 @@ describe('stop conditions', () => {
         extra: `stopConditions:\n  - { name: errors, expr: "${flapping}", for: 1s }`,
       }),
     );
-    await waitFor('the fault in place', () => target.state.get('a') === true, 5000);
+    await waitFor('the fault in place', () => fake.target.state.get('a') === true, 5000);
     // The fake answers each request as it arrives, so the requests recorded after each switch are
     // exactly those answered with the new value: the true spell is two evaluations long.
     const evaluationsFrom = (index: number) =>
-      monitoring.requests.slice(index).filter((request) => request.query.get('query') === flapping);
-    const trueFrom = monitoring.requests.length;
-    monitoring.answers.set(flapping, { scalar: 3 });
+      fake.monitoring.requests.slice(index).filter((request) => request.query.get('query') === flapping);
+    const trueFrom = fake.monitoring.requests.length;
+    fake.monitoring.answers.set(flapping, { scalar: 3 });
     await waitFor('two evaluations answered true', () => evaluationsFrom(trueFrom).length >= 2, 5000);
-    const falseFrom = monitoring.requests.length;
-    monitoring.answers.set(flapping, { scalar: 0 });
+    const falseFrom = fake.monitoring.requests.length;
+    fake.monitoring.answers.set(flapping, { scalar: 0 });
     await waitFor('an evaluation answered false again', () => evaluationsFrom(falseFrom).length >= 1, 5000);
     const { result, events } = await running;
 
@@ -253,7 +239,7 @@ describe('stop conditions', () => {
   });
 
   test('one already true keeps the baseline from being clean: nothing is injected', async () => {
-    monitoring.answers.set(queueDown, { vector: [0] });
+    fake.monitoring.answers.set(queueDown, { vector: [0] });
     const { result, events } = await run(
       plan({ window: '2s', baselineTimeout: '1s', faults: [fault({ name: 'a', duration: '1s' })], extra: stopConditions }),
     );
@@ -266,7 +252,7 @@ describe('stop conditions', () => {
   });
 
   test('one Prometheus cannot evaluate fails the preflight: nothing is injected', async () => {
-    monitoring.answers.set(queueDown, { error: 'parse error: unexpected end of input' });
+    fake.monitoring.answers.set(queueDown, { error: 'parse error: unexpected end of input' });
     const { result, events } = await run(plan({ window: '2s', faults: [fault({ name: 'a', duration: '1s' })], extra: stopConditions }));
 
     expect(result.error).toBeInstanceOf(PreflightError);
@@ -279,7 +265,7 @@ describe('stop conditions', () => {
 describe('abort', () => {
   test('waits for an injection under way, then reverts every fault newest first', async () => {
     // b's injection takes 600ms; the abort comes while it is under way.
-    target.hold.push({ fault: 'b', on: true, ms: 600 });
+    fake.target.hold.push({ fault: 'b', on: true, ms: 600 });
     const controller = new AbortController();
     const running = run(
       plan({ window: '20s', faults: [fault({ name: 'a', duration: '15s' }), fault({ name: 'b', at: '100ms', duration: '15s' })] }),
@@ -296,7 +282,7 @@ describe('abort', () => {
     const [bReverted] = ofKind(events, 'fault.reverted').filter((event) => event.fault === 'b');
     expect(bInjected, 'the injection under way was let finish').toBeDefined();
     expect(Date.parse(bReverted?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(bInjected?.at ?? ''));
-    expect(target.state.get('b'), 'not left in place by an injection landing after its revert').toBe(false);
+    expect(fake.target.state.get('b'), 'not left in place by an injection landing after its revert').toBe(false);
     expect(ofKind(events, 'fault.reverted').map((event) => event.fault)).toEqual(['b', 'a']);
     expect(ofKind(events, 'run.ended')[0]?.reason).toBe('aborted: SIGINT received');
   });
@@ -325,12 +311,12 @@ describe('credentials', () => {
       ...loaded.monitoring.alertmanager,
       auth: { basicAuth: { usernameEnv: 'AM_USER', passwordEnv: 'AM_PASSWORD' } },
     };
-    monitoring.answers.set('vector(0) > 1', { vector: [] });
+    fake.monitoring.answers.set('vector(0) > 1', { vector: [] });
     const { result, logs } = await run(loaded, { clients: monitoringClientOptions(loaded.monitoring, secrets) });
     const report = await rebuildReports(result.runDir);
 
-    const toPrometheus = monitoring.requests.filter((request) => request.path.startsWith('/api/v1/'));
-    const toAlertmanager = monitoring.requests.filter((request) => request.path.startsWith('/api/v2/'));
+    const toPrometheus = fake.monitoring.requests.filter((request) => request.path.startsWith('/api/v1/'));
+    const toAlertmanager = fake.monitoring.requests.filter((request) => request.path.startsWith('/api/v2/'));
     expect(toPrometheus.length).toBeGreaterThan(0);
     expect(toAlertmanager.length).toBeGreaterThan(0);
     for (const request of toPrometheus) {

@@ -1,10 +1,8 @@
 // A sealed schedule: fault times drawn from ranges with a seed (the same seed, the same schedule),
 // and a sealed run whose log and live consumers see no fault until the window ends, then all of it.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { revealSchedule } from '../commands/reveal.ts';
 import type { JournalEvent } from '../journal/events.ts';
 import { readJournal } from '../journal/journal.ts';
@@ -13,22 +11,10 @@ import { PrometheusClient } from '../observe/prometheus.ts';
 import { parsePlan } from '../plan/load.ts';
 import { drawSchedule } from './draw.ts';
 import { runGameDay } from './game-day.ts';
-import { type FakeMonitoring, type FakeTarget, fakeLoadRunner, startFakeMonitoring, startFakeTarget } from './testing/fakes.ts';
+import { fakeLoadRunner } from './testing/fakes.ts';
+import { useFakeRun } from './testing/fake-run.ts';
 
-let dir: string;
-let monitoring: FakeMonitoring;
-let target: FakeTarget;
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'gameday-sealed-'));
-  monitoring = await startFakeMonitoring(['FaultAlert']);
-  target = await startFakeTarget();
-});
-afterEach(async () => {
-  await monitoring.close();
-  await target.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fake = useFakeRun('sealed');
 
 function plan(window: string, faults: Array<{ name: string; at: string; duration: string }>) {
   return parsePlan(
@@ -37,8 +23,8 @@ name: sealed
 window: { duration: ${window}, baselineTimeout: 5s, grace: 0s }
 target: { baseUrl: http://127.0.0.1:9 }
 monitoring:
-  prometheus: { url: ${monitoring.url} }
-  alertmanager: { url: ${monitoring.url} }
+  prometheus: { url: ${fake.monitoring.url} }
+  alertmanager: { url: ${fake.monitoring.url} }
   pollInterval: 100ms
 faults:${faults
       .map(
@@ -46,13 +32,13 @@ faults:${faults
   - name: ${fault.name}
     at: ${fault.at}
     duration: ${fault.duration}
-    inject: { http: { url: ${target.url}/faults/${fault.name}, body: { on: true } } }
-    revert: { http: { url: ${target.url}/faults/${fault.name}, body: { on: false } } }
+    inject: { http: { url: ${fake.target.url}/faults/${fault.name}, body: { on: true } } }
+    revert: { http: { url: ${fake.target.url}/faults/${fault.name}, body: { on: false } } }
     expect: [{ alert: FaultAlert, within: 30s }]`,
       )
       .join('')}
 `,
-    join(dir, 'plan.yaml'),
+    join(fake.dir, 'plan.yaml'),
   );
 }
 
@@ -100,9 +86,9 @@ test('sealed: no fault name in the log or to the live consumers until the window
       { name: 'cache-broken', at: '200ms', duration: '500ms' },
     ]),
     {
-      runsDir: join(dir, 'runs'),
-      prometheus: new PrometheusClient({ baseUrl: monitoring.url }),
-      alertmanager: new AlertmanagerClient({ baseUrl: monitoring.url }),
+      runsDir: join(fake.dir, 'runs'),
+      prometheus: new PrometheusClient({ baseUrl: fake.monitoring.url }),
+      alertmanager: new AlertmanagerClient({ baseUrl: fake.monitoring.url }),
       loadRunner: fakeLoadRunner(),
       readyTimeoutSeconds: 5,
       seed: 7,
@@ -115,7 +101,7 @@ test('sealed: no fault name in the log or to the live consumers until the window
     },
   );
   expect(result.status).toBe('completed');
-  expect(target.state.get('primary-lost')).toBe(false);
+  expect(fake.target.state.get('primary-lost')).toBe(false);
   const unsealedAt = logs.findIndex((line) => line.startsWith('the window is over: unsealing the schedule (seed 7)'));
   expect(unsealedAt).toBeGreaterThan(0);
   const before = logs.slice(0, unsealedAt).join('\n');
