@@ -31,7 +31,7 @@ async function burstEnded(finish: LoadFinish, salvage: Salvage): Promise<{ ended
     log: () => {},
     logFault: () => {},
     now: () => new Date(),
-    schedule: { clock: () => 't+0s', sleepUntil: async () => {} },
+    schedule: { clock: () => 't+0s', sleepUntil: async () => {}, signal: new AbortController().signal, throwIfAborted: () => {} },
   } as unknown as RunContext;
   const runner: LoadRunner = {
     startTrace: async () => {
@@ -74,5 +74,42 @@ describe('a burst whose k6 died', () => {
     const { ended, asked } = await burstEnded({ exitCode: 0, signal: null, result: own }, async () => salvaged);
     expect(asked).toEqual([]);
     expect(ended.result).toEqual(own);
+  });
+});
+
+describe('an abort during a burst', () => {
+  it('does not wait for the burst to end: the run goes on to its clean-up, which stops it', async () => {
+    const controller = new AbortController();
+    const run = {
+      plan: testPlan(),
+      runId: 'run-1',
+      runDir: '/tmp/unused',
+      record: () => {},
+      log: () => {},
+      logFault: () => {},
+      now: () => new Date(),
+      schedule: {
+        clock: () => 't+0s',
+        sleepUntil: async () => {},
+        signal: controller.signal,
+        throwIfAborted: () => {
+          if (controller.signal.aborted) throw new Error('aborted: SIGTERM');
+        },
+      },
+    } as unknown as RunContext;
+    // A 30-minute burst that ends only when stopped.
+    let stop: (finish: LoadFinish) => void = () => {};
+    const finished = new Promise<LoadFinish>((resolve) => (stop = resolve));
+    const runner: LoadRunner = {
+      startTrace: async () => {
+        throw new Error('no trace here');
+      },
+      startBurst: async () => ({ pid: 7, vus: 10, finished, stop: async () => ({ exitCode: 0, signal: null }) }),
+    };
+    const loads = new Loads(run, runner, async () => undefined);
+    const running = loads.runBurst(burstSpec('peak', 2000, 1800));
+    setTimeout(() => controller.abort(new Error('SIGTERM')), 20);
+    await expect(running).rejects.toThrow('aborted: SIGTERM');
+    stop({ exitCode: 0, signal: null });
   });
 });

@@ -155,7 +155,7 @@ export class Loads {
     this.run.log(
       `${schedule.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (${where}, ${handle.vus} VUs)`,
     );
-    await this.track(handle, 'burst', burst.name, burst.rate, burst.durationSeconds).done;
+    await this.untilEndedOrAborted(this.track(handle, 'burst', burst.name, burst.rate, burst.durationSeconds).done);
   }
 
   /** A TestRun: journaled as started once its stage is `started`; ended (and deleted) like any burst. */
@@ -168,8 +168,15 @@ export class Loads {
     this.run.log(
       `${schedule.clock()} burst ${burst.name}: ${burst.rate} req/s for ${burst.durationSeconds}s (TestRun in ${namespace}, started)`,
     );
-    const { done } = this.track(handle, 'burst', burst.name, burst.rate, burst.durationSeconds);
-    // An abort (Ctrl-C, a stop condition) does not wait for the TestRun's end: the run's clean-up stops it at once.
+    await this.untilEndedOrAborted(this.track(handle, 'burst', burst.name, burst.rate, burst.durationSeconds).done);
+  }
+
+  /**
+   * A burst's end, or an abort (Ctrl-C, SIGTERM, a stop condition), whichever comes first: an abort
+   * does not wait for the burst (up to its whole duration); the run's clean-up stops it at once.
+   */
+  private async untilEndedOrAborted(done: Promise<unknown>): Promise<void> {
+    const { schedule } = this.run;
     const aborted = new Promise<void>((resolve) =>
       schedule.signal.aborted ? resolve() : schedule.signal.addEventListener('abort', () => resolve(), { once: true }),
     );
