@@ -56,7 +56,7 @@ beforeAll(async () => {
       const jobs = up.kind === 'vector' ? up.series.map((series) => series.labels.job).sort() : [];
       expect(jobs).toEqual(DEMO_JOBS);
       const rules = await prometheus.alertingRules();
-      expect(rules.length).toBe(7);
+      expect(rules.length).toBe(8);
       expect(rules.every((rule) => rule.health === 'ok')).toBe(true);
     },
     { timeout: 60_000, interval: 500 },
@@ -71,7 +71,7 @@ afterAll(async () => {
 describe('gameday audit against the running demo stack', () => {
   it("lists the demo's jobs with the alerts that watch them, and finds no problem in the demo's rules", async () => {
     const { code, json } = await audit();
-    expect(json.rules).toBe(7);
+    expect(json.rules).toBe(8);
     expect(json.findings.filter((finding) => finding.severity !== 'info')).toEqual([]);
     // The trace's series exist only while a game day runs, 5xx answers only on failure: infos, not problems.
     expect(json.findings.filter((finding) => finding.check === 'no-series').map((finding) => [finding.alert, finding.severity])).toEqual([
@@ -81,7 +81,7 @@ describe('gameday audit against the running demo stack', () => {
     expect(code).toBe(0);
     expect(json.coverage.filter((row) => row.kind === 'job')).toEqual([
       { kind: 'job', name: 'demo-api', failureAlerts: ['ApiInstancesDown', 'CacheErrors', 'HighErrorRate'], absenceAlerts: [] },
-      { kind: 'job', name: 'demo-deps', failureAlerts: ['ReplicasDown', 'QueueUnreachable'], absenceAlerts: [] },
+      { kind: 'job', name: 'demo-deps', failureAlerts: ['ReplicasDown', 'PrimarySlow', 'QueueUnreachable'], absenceAlerts: [] },
       { kind: 'job', name: 'demo-gateway', failureAlerts: [], absenceAlerts: [] },
       { kind: 'job', name: 'gameday', failureAlerts: [], absenceAlerts: [] },
     ]);
@@ -104,7 +104,7 @@ describe('gameday audit against the running demo stack', () => {
     );
     const reload = await httpRequest({ url: `${stack?.monitoring.prometheus.url}/-/reload`, method: 'POST' });
     expect(reload.status).toBe(200);
-    await vi.waitFor(async () => expect((await prometheus.alertingRules()).length).toBe(9), { timeout: 30_000, interval: 500 });
+    await vi.waitFor(async () => expect((await prometheus.alertingRules()).length).toBe(10), { timeout: 30_000, interval: 500 });
 
     const { code, json } = await audit();
     expect(code).toBe(1);
@@ -132,7 +132,7 @@ describe('gameday audit against the running demo stack', () => {
       'ReplicasDown',
       'TraceSuccessAbsent',
     ]);
-    expect(json.untested).toEqual(['GatewayDown', 'TypoInName', 'Watchdog']);
+    expect(json.untested).toEqual(['GatewayDown', 'PrimarySlow', 'TypoInName', 'Watchdog']);
   });
 
   it('says clearly when Prometheus cannot be reached, exit 2', async () => {

@@ -52,7 +52,7 @@ beforeAll(async () => {
       const up = await prometheus.query('count by (job) (up)');
       expect(up.kind === 'vector' ? up.series.map((series) => series.labels.job).sort() : []).toEqual(DEMO_JOBS);
       rules = await prometheus.alertingRules();
-      expect(rules.length).toBe(7);
+      expect(rules.length).toBe(8);
       expect(rules.every((rule) => rule.health === 'ok')).toBe(true);
     },
     { timeout: 60_000, interval: 500 },
