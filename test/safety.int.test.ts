@@ -319,7 +319,7 @@ describe('signals with real processes', () => {
     }
   });
 
-  test('kill -9 mid-fault leaves the fault in place; gameday revert reverts it and stops k6; a second revert does nothing', async () => {
+  test('kill -9 mid-fault leaves the fault in place; gameday revert reverts it and no k6 is left; a second revert does nothing', async () => {
     const begun = Date.now();
     const run = await startRun('kill9', planText('kill9', faults.replication));
     await midFault(run, (state) => state.replicationRunning === false);
@@ -334,15 +334,15 @@ describe('signals with real processes', () => {
     const journal = await events(run.runDir);
     expect(ofKind(journal, 'fault.reverted')).toEqual([]);
     expect(ofKind(journal, 'run.ended')).toEqual([]);
-    const k6 = ofKind(journal, 'load.started').map((event) => event.pid);
-    expect(await Promise.all(k6.map(running)), 'k6 outlives gameday (its own process group)').toContain(true);
+    // The trace's k6 writes its samples to gameday's pipe: it ends on its next write once gameday is
+    // gone (SIGPIPE), so no load is left running without gameday. If it is still there, revert stops it.
 
     const reverting = Date.now();
     const revert = gameday(['revert', run.runDir]);
     const revertExit = await revert.exit;
     console.log(`kill -9: gameday revert took ${seconds(reverting)}; ${seconds(begun)} in all`);
     expect(revertExit.code, revert.output()).toBe(0);
-    expect(revert.output()).toMatch(/reverted: replication-never-started; stopped k6: trace/);
+    expect(revert.output()).toMatch(/reverted: replication-never-started(; stopped k6: trace)?/);
     expect((await world()).replicationRunning, 'gameday revert reverted the fault on the target').toBe(true);
     await expectNoK6Left(await events(run.runDir));
 
