@@ -18,7 +18,8 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { ToolchainError } from '../errors.ts';
 import { packageRoot, packageVersion } from '../package-root.ts';
 
-export type ToolName = 'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'vegeta' | 'nginx' | 'toxiproxy-server' | 'redis-server';
+export type ToolName =
+  'k6' | 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'chromium' | 'vegeta' | 'nginx' | 'toxiproxy-server' | 'redis-server';
 
 export const K6_VERSION = 'v2.2.0';
 export const K6_MODULE = 'go.k6.io/k6/v2';
