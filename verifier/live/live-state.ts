@@ -26,6 +26,8 @@ export interface LiveState {
   ended: { status: string; at: number } | null;
   /** Fault → when it was in place (ms). A fault being injected counts from `fault.injecting`. */
   activeFaults: Map<string, number>;
+  /** Manual steps shown to the facilitator: fault → the mark awaited and until when (ms). */
+  awaitingMarks: Map<string, { mark: 'injected' | 'restored'; until: number }>;
   /** Burst → when it started (ms) and its requested rate. */
   runningBursts: Map<string, { since: number; rate: number }>;
   /** From the latest Prometheus poll: alertnames with how many label sets are in each state. */
@@ -53,6 +55,7 @@ export function initialLiveState(): LiveState {
     windowEnded: false,
     ended: null,
     activeFaults: new Map(),
+    awaitingMarks: new Map(),
     runningBursts: new Map(),
     alerts: { pending: new Map(), firing: new Map() },
     blind: new Set(),
@@ -90,6 +93,7 @@ export function applyEvent(state: LiveState, event: JournalEvent): LiveState {
     case 'run.ended':
       state.ended = { status: event.status, at };
       state.activeFaults.clear();
+      state.awaitingMarks.clear();
       state.runningBursts.clear();
       break;
     case 'fault.injecting':
@@ -97,9 +101,21 @@ export function applyEvent(state: LiveState, event: JournalEvent): LiveState {
       break;
     case 'fault.injected':
       state.activeFaults.set(event.fault, at);
+      state.awaitingMarks.delete(event.fault);
       break;
+    case 'fault.awaiting-mark':
+      state.awaitingMarks.set(event.fault, { mark: event.mark, until: Date.parse(event.deadline) });
+      break;
+    case 'fault.marked':
+      if (state.awaitingMarks.get(event.fault)?.mark === event.mark) state.awaitingMarks.delete(event.fault);
+      break;
+    // Out of place: reverted, restored by the team (revert: responders), or never put in (a manual
+    // injection no one marked).
     case 'fault.reverted':
+    case 'fault.restored':
+    case 'fault.not-injected':
       state.activeFaults.delete(event.fault);
+      state.awaitingMarks.delete(event.fault);
       break;
     case 'load.started':
       if (event.role === 'burst') state.runningBursts.set(event.name, { since: at, rate: event.requestedRate });

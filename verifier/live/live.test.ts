@@ -7,7 +7,7 @@ import { createGamedayMetrics, metricNames } from './metrics.ts';
 import { type MetricsServer, parseListen, startMetricsServer } from './metrics-server.ts';
 import { type ProgressStream, prometheusRates, startProgress } from './progress.ts';
 import { startLive } from './index.ts';
-import { statusBlock, statusLine } from './status.ts';
+import { noRates, statusBlock, statusLine } from './status.ts';
 
 // A real demo run (verifier/report/fixtures/README.md says how it was recorded).
 const recorded: JournalEvent[] = parseJournal(
@@ -44,6 +44,45 @@ describe('live state', () => {
     const after = stateAt(at('run.ended'));
     expect(after.activeFaults.size).toBe(0);
     expect(after.runningBursts.size).toBe(0);
+  });
+});
+
+describe('faults with people in them', () => {
+  const t0 = Date.parse('2026-12-01T10:00:00Z');
+  const iso = (seconds: number) => new Date(t0 + seconds * 1000).toISOString();
+  const fold = (events: JournalEvent[]) => events.reduce((state, event) => applyEvent(state, event), initialLiveState());
+
+  it('a manual step shows what it waits for and how long is left; the mark ends the wait', () => {
+    const waiting = fold([
+      { kind: 'fault.injecting', at: iso(0), fault: 'sg-changed' },
+      {
+        kind: 'fault.awaiting-mark',
+        at: iso(0),
+        fault: 'sg-changed',
+        mark: 'injected',
+        instructions: 'Remove port 5432 from the security group',
+        deadline: iso(120),
+      },
+    ]);
+    expect(statusLine(waiting, noRates, t0 + 30_000)).toContain('faults sg-changed: waiting for the mark injected (1m30s left)');
+    applyEvent(waiting, { kind: 'fault.marked', at: iso(41), fault: 'sg-changed', mark: 'injected', markedAt: iso(40), by: 'cli' });
+    applyEvent(waiting, { kind: 'fault.injected', at: iso(41), fault: 'sg-changed', startedAt: iso(40) });
+    expect(statusLine(waiting, noRates, t0 + 50_000)).toContain('faults sg-changed (9s)');
+  });
+
+  it('a fault the team restored, or one never marked in, is no longer in place', () => {
+    const restored = fold([
+      { kind: 'fault.injected', at: iso(0), fault: 'primary-down', startedAt: iso(0) },
+      { kind: 'fault.restored', at: iso(61), fault: 'primary-down', restoredAt: iso(60), source: 'trace', iterations: 5 },
+    ]);
+    expect(restored.activeFaults.size).toBe(0);
+    const unmarked = fold([
+      { kind: 'fault.injecting', at: iso(0), fault: 'sg-changed' },
+      { kind: 'fault.awaiting-mark', at: iso(0), fault: 'sg-changed', mark: 'injected', instructions: 'x', deadline: iso(120) },
+      { kind: 'fault.not-injected', at: iso(120), fault: 'sg-changed', reason: 'no mark within 2m' },
+    ]);
+    expect(unmarked.activeFaults.size).toBe(0);
+    expect(statusLine(unmarked, noRates, t0 + 121_000)).toContain('faults —');
   });
 });
 
@@ -191,6 +230,16 @@ describe("gameday's metrics", () => {
     expect(await value(metrics, metricNames.burstActive, { burst: 'capacity-burst' })).toBe(0);
     expect(await value(metrics, metricNames.burstAchievedRate, { burst: 'capacity-burst' })).toBeGreaterThan(1000);
     expect(await value(metrics, metricNames.faultActive, { fault: 'replication-never-started' })).toBe(0);
+  });
+
+  it('a fault the team restored is no longer active', async () => {
+    const metrics = createGamedayMetrics();
+    for (const event of recorded.filter((e) => e.kind === 'run.started')) metrics.onEvent(event);
+    const fault = 'replicas-cut';
+    metrics.onEvent({ kind: 'fault.injected', at: '2026-12-01T10:00:00Z', fault, startedAt: '2026-12-01T10:00:00Z' });
+    expect(await value(metrics, metricNames.faultActive, { fault })).toBe(1);
+    metrics.onEvent({ kind: 'fault.restored', at: '2026-12-01T10:01:01Z', fault, restoredAt: '2026-12-01T10:01:00Z', source: 'mark' });
+    expect(await value(metrics, metricNames.faultActive, { fault })).toBe(0);
   });
 
   it('publishes the verdicts and exact latencies of the report at the end', async () => {

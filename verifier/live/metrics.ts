@@ -64,7 +64,7 @@ export function createGamedayMetrics(options: { now?: () => number } = {}): Game
   });
   const faultActive = new Gauge({
     name: metricNames.faultActive,
-    help: 'Whether the fault is in place (1) or not (0): from injection until its revert.',
+    help: 'Whether the fault is in place (1) or not (0): from injection until its revert (or its restore by the team).',
     labelNames: ['fault'],
     registers: [registry],
   });
@@ -154,6 +154,8 @@ export function createGamedayMetrics(options: { now?: () => number } = {}): Game
           faultActive.set({ fault: event.fault }, 1);
           break;
         case 'fault.reverted':
+        case 'fault.restored':
+        case 'fault.not-injected':
           faultActive.set({ fault: event.fault }, 0);
           break;
         case 'load.started':

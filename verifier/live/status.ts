@@ -81,8 +81,15 @@ function burstLine(state: LiveState, rates: LoadRates, now: number): string {
 }
 
 function faultLine(state: LiveState, now: number): string {
-  if (state.activeFaults.size === 0) return NONE;
-  return [...state.activeFaults].map(([name, since]) => `${name} (${duration((now - since) / 1000)})`).join(', ');
+  const names = new Set([...state.activeFaults.keys(), ...state.awaitingMarks.keys()]);
+  if (names.size === 0) return NONE;
+  return [...names]
+    .map((name) => {
+      const awaiting = state.awaitingMarks.get(name);
+      if (awaiting) return `${name}: waiting for the mark ${awaiting.mark} (${duration((awaiting.until - now) / 1000)} left)`;
+      return `${name} (${duration((now - (state.activeFaults.get(name) ?? now)) / 1000)})`;
+    })
+    .join(', ');
 }
 
 function alertLine(state: LiveState): string {
