@@ -4,7 +4,7 @@
 // back at the broker through the demo's admin API and notes the time. gameday reverts nothing: it sees the trace
 // succeed again and journals fault.restored, within a second of the responder's own timestamp.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,25 @@ describe('a fault the responders restore, in a real game day', () => {
     );
     expect(restoredAt).toBeGreaterThanOrEqual((responder.before ?? Number.NaN) - 1000);
     expect(restoredAt).toBeLessThanOrEqual((responder.after ?? Number.NaN) + 1000);
+  });
+
+  it("gives the team's clock: detected by the alert, restored by the trace at the responder's moment", async () => {
+    const fault = outcome.report.faults.find((f) => f.name === 'queue-host-unreachable');
+    const clock = fault?.clock;
+    expect(clock?.detect?.source).toBe('alert');
+    expect(clock?.restore?.source).toBe('trace');
+    const injectedAt = Date.parse(fault?.injectedAt ?? '');
+    const responderAfterInjection = ((responder.before ?? Number.NaN) - injectedAt) / 1000;
+    expect(Math.abs((clock?.restore?.afterInjectionSeconds ?? Number.NaN) - responderAfterInjection)).toBeLessThan(1);
+    // Zalando's figure, from the first alert to restoration.
+    expect(clock?.restore?.afterFirstAlertSeconds).toBeCloseTo(
+      (clock?.restore?.afterInjectionSeconds ?? Number.NaN) - (clock?.detect?.afterInjectionSeconds ?? Number.NaN),
+      2,
+    );
+    const markdown = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
+    const clockSection = markdown.slice(markdown.indexOf("## The team's clock"), markdown.indexOf('## Recovery and delivery'));
+    expect(clockSection).toMatch(/queue-host-unreachable/);
+    console.log(clockSection);
   });
 
   it('reverts nothing itself, and the run ends without a failed revert', () => {
