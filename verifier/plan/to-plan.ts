@@ -300,14 +300,12 @@ function ownRevert(fault: FaultYaml, inject: Injector, scope: InjectorScope): In
 function respondersRestore(fault: FaultYaml, scope: InjectorScope): Pick<FaultSpec, 'revert' | 'restore'> {
   const { consecutive = 5, journeys, fallback } = fault.restore ?? {};
   const fallbackInjector = fallback === undefined ? undefined : toInjector(fallback, scope, fault.name);
-  return {
-    revert: fallbackInjector ?? 'none',
-    restore: {
-      consecutive,
-      ...(journeys !== undefined && { journeys }),
-      ...(fallbackInjector !== undefined && { fallback: fallbackInjector }),
-    },
+  const restore = {
+    consecutive,
+    ...(journeys !== undefined && { journeys }),
+    ...(fallbackInjector !== undefined && { fallback: fallbackInjector }),
   };
+  return { revert: fallbackInjector ?? 'none', restore };
 }
 
 /** The undo of a toxiproxy inject: delete the toxic it added, or enable the proxy it disabled. */
