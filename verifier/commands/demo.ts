@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { demoDir, startDemoStack } from '../../examples/demo/stack.ts';
 import { EXIT } from '../errors.ts';
 import type { ProgressStream } from '../live/index.ts';
-import { ensureToolchain } from '../toolchain/index.ts';
+import { ensureToolchain, resolveTool } from '../toolchain/index.ts';
 import { type Command, defineCommand, writeLine } from './command.ts';
 import { runPlanFile } from './run.ts';
 
@@ -28,8 +28,10 @@ export const demoCommand: Command = defineCommand({
   positionals: { min: 0, max: 0, what: 'arguments' },
   async run({ values }, io) {
     const say = (line: string) => writeLine(io.stderr, line);
-    say('demo: checking the toolchain (k6, Prometheus, Alertmanager)');
+    say('demo: checking the toolchain (k6, Prometheus, Alertmanager, Redis, Toxiproxy)');
     await ensureToolchain({ log: say, env: io.env });
+    // The demo's datastore and the proxies in front of it: installed here, with progress, when missing.
+    for (const tool of ['redis-server', 'toxiproxy-server'] as const) await resolveTool(tool, { log: say, env: io.env });
 
     const controller = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
