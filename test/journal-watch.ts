@@ -1,22 +1,11 @@
 // For integration tests that act during a run: wait until the run's journal holds an event, by
 // reading the file against a deadline (the journal is fsynced line by line), never a fixed sleep.
 
-import { readFile } from 'node:fs/promises';
+import { journalFileSoFar } from '../verifier/commands/testing/gameday-child.ts';
 import type { JournalEvent } from '../verifier/journal/events.ts';
 
-export async function readEvents(file: string): Promise<JournalEvent[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as JournalEvent];
-      } catch {
-        return []; // a line still being written
-      }
-    });
-}
+/** The journal file as written so far; a line still being written is left out. */
+export const readEvents = journalFileSoFar;
 
 /** The first event that matches, once it is in the journal; rejects after `timeoutMs` or when `stop` is aborted. */
 export async function waitForEvent(

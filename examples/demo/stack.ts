@@ -11,17 +11,14 @@ import { nodeArgsFor, packageRoot, sibling } from '../../verifier/package-root.t
 import { type MonitoringStack, startMonitoringStack } from '../../verifier/stack/monitoring.ts';
 import { assertPortFree, startProcess } from '../../verifier/stack/process.ts';
 import { resolveTool } from '../../verifier/toolchain/index.ts';
+import { type DemoPorts as TargetPorts, DEFAULT_PORTS as TARGET_PORTS } from './target/supervisor.ts';
 
 /** The demo's files (plan, configs, rules, runbooks, fault scripts) in gameday's own folder. */
 export const demoDir = join(packageRoot, 'examples', 'demo');
 
-export interface DemoPorts {
-  gateway: number;
+/** The target's ports (supervisor.ts), and those of the monitoring and gameday beside it. */
+export interface DemoPorts extends TargetPorts {
   api: [number, number];
-  deps: number;
-  admin: number;
-  /** The target's Toxiproxy API; its Redis nodes (primary, replica-1, replica-2, cache) and their proxies. */
-  toxiproxy: number;
   redis: [number, number, number, number];
   proxies: [number, number, number, number];
   prometheus: number;
@@ -31,13 +28,7 @@ export interface DemoPorts {
 }
 
 export const DEFAULT_PORTS: DemoPorts = {
-  gateway: 18080,
-  api: [18081, 18082],
-  deps: 18090,
-  admin: 18099,
-  toxiproxy: 18474,
-  redis: [18379, 18380, 18381, 18382],
-  proxies: [18479, 18480, 18481, 18482],
+  ...(TARGET_PORTS as Pick<DemoPorts, keyof TargetPorts>),
   prometheus: 19090,
   alertmanager: 19093,
   webhook: 19095,

@@ -46,7 +46,12 @@ export function gamedayRun(planFile: string, runsDir: string, options: { group?:
 
 /** The journal as written so far; a last line cut short (a full disk, a kill) is left out. */
 export async function journalSoFar(runDir: string): Promise<JournalEvent[]> {
-  const text = await readFile(join(runDir, 'journal.jsonl'), 'utf8').catch(() => '');
+  return journalFileSoFar(join(runDir, 'journal.jsonl'));
+}
+
+/** The same, of a journal file. */
+export async function journalFileSoFar(file: string): Promise<JournalEvent[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
