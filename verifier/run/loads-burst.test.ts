@@ -2,10 +2,9 @@
 // then (burst-salvage.ts), marked as such; a burst that ended normally keeps its own summary.
 
 import { describe, expect, it } from 'vitest';
-import { testPlan } from '../analyze/testing/journal-builder.ts';
 import type { LoadEnded, LoadResult } from '../journal/events.ts';
 import { burstSpec } from './testing/burst-spec.ts';
-import type { RunContext } from './context.ts';
+import { fakeLoadsContext } from './testing/fake-run.ts';
 import { Loads, type Salvage } from './loads.ts';
 import type { LoadFinish, LoadRunner } from './ports.ts';
 
@@ -23,16 +22,7 @@ const salvaged: LoadResult = {
 
 async function burstEnded(finish: LoadFinish, salvage: Salvage): Promise<{ ended: LoadEnded; asked: unknown[] }> {
   const events: Array<{ kind: string }> = [];
-  const run = {
-    plan: testPlan(),
-    runId: 'run-1',
-    runDir: '/tmp/unused',
-    record: (event: { kind: string }) => events.push(event),
-    log: () => {},
-    logFault: () => {},
-    now: () => new Date(),
-    schedule: { clock: () => 't+0s', sleepUntil: async () => {}, signal: new AbortController().signal, throwIfAborted: () => {} },
-  } as unknown as RunContext;
+  const run = fakeLoadsContext((event) => events.push(event));
   const runner: LoadRunner = {
     startTrace: async () => {
       throw new Error('no trace here');
@@ -80,23 +70,7 @@ describe('a burst whose k6 died', () => {
 describe('an abort during a burst', () => {
   it('does not wait for the burst to end: the run goes on to its clean-up, which stops it', async () => {
     const controller = new AbortController();
-    const run = {
-      plan: testPlan(),
-      runId: 'run-1',
-      runDir: '/tmp/unused',
-      record: () => {},
-      log: () => {},
-      logFault: () => {},
-      now: () => new Date(),
-      schedule: {
-        clock: () => 't+0s',
-        sleepUntil: async () => {},
-        signal: controller.signal,
-        throwIfAborted: () => {
-          if (controller.signal.aborted) throw new Error('aborted: SIGTERM');
-        },
-      },
-    } as unknown as RunContext;
+    const run = fakeLoadsContext(() => {}, controller.signal);
     // A 30-minute burst that ends only when stopped.
     let stop: (finish: LoadFinish) => void = () => {};
     const finished = new Promise<LoadFinish>((resolve) => (stop = resolve));

@@ -11,7 +11,7 @@ import type { JournalEvent, TraceSamples } from '../journal/events.ts';
 import { readTraceResults } from '../load/k6-results.ts';
 import { type TraceIteration, TraceStream } from '../load/trace-stream.ts';
 import { traceRecord } from '../report/trace-record.ts';
-import type { RunContext } from './context.ts';
+import { fakeLoadsContext } from './testing/fake-run.ts';
 import { Loads, TRACE_CHUNK_SECONDS } from './loads.ts';
 import type { LoadFinish, LoadRunner } from './ports.ts';
 
@@ -27,16 +27,7 @@ describe('the trace journaled in chunks while it runs', () => {
     const lines = (await readFile(fixture('trace-journeys.jsonl'), 'utf8')).split('\n');
     const whole = await readTraceResults(fixture('trace-journeys.jsonl'));
     const events: JournalEvent[] = [];
-    const run = {
-      plan: testPlan(),
-      runId: 'run-1',
-      runDir: '/tmp/unused',
-      record: (event: Omit<JournalEvent, 'at'>) => events.push({ at: new Date().toISOString(), ...event } as JournalEvent),
-      log: () => {},
-      logFault: () => {},
-      now: () => new Date(),
-      schedule: { clock: () => 't+0s' },
-    } as unknown as RunContext;
+    const run = fakeLoadsContext((event) => events.push({ at: new Date().toISOString(), ...event } as JournalEvent));
     const stream = new TraceStream({ source: 'test' });
     let end: (value: LoadFinish) => void = () => {};
     const finished = new Promise<LoadFinish>((resolve) => {

@@ -8,7 +8,7 @@ import { analyzeRun } from '../analyze/index.ts';
 import { faultSpec, JournalBuilder, testPlan } from '../analyze/testing/journal-builder.ts';
 import type { JournalEvent, TraceSamples } from '../journal/events.ts';
 import { readTraceResults } from '../load/k6-results.ts';
-import type { RunContext } from './context.ts';
+import { fakeLoadsContext } from './testing/fake-run.ts';
 import { Loads } from './loads.ts';
 import type { LoadFinish, LoadRunner } from './ports.ts';
 
@@ -17,16 +17,7 @@ const fixture = (name: string) => fileURLToPath(new URL(`../load/fixtures/${name
 /** The events Loads records for a trace whose k6 ends with `finish`. */
 async function traceEvents(finish: LoadFinish): Promise<TraceSamples[]> {
   const events: Array<{ kind: string }> = [];
-  const run = {
-    plan: testPlan(),
-    runId: 'run-1',
-    runDir: '/tmp/unused',
-    record: (event: { kind: string }) => events.push(event),
-    log: () => {},
-    logFault: () => {},
-    now: () => new Date(),
-    schedule: { clock: () => 't+0s' },
-  } as unknown as RunContext;
+  const run = fakeLoadsContext((event) => events.push(event));
   // k6 ends when stopped, as the trace does at the end of a run (an earlier end would be restarted).
   let end: (value: LoadFinish) => void = () => {};
   const finished = new Promise<LoadFinish>((resolve) => {
