@@ -1,6 +1,6 @@
 // `npm run bench`: gameday's burst side by side with a bare k6 script and vegeta (bench/side-by-side.ts).
 //   npm run bench -- [--rates 2000,8000,12000] [--duration 10] [--repeat 3]
-// (--repeat: runs of bare k6 and gameday, alternated, at the first rate; the ratios are of medians)
+// (--repeat: runs of bare k6 and gameday, alternated, at every rate; ratios and verdicts are of medians)
 //   npm run bench -- audit     gameday audit over 500 alerting rules offline (bench/audit.ts)
 //   npm run bench -- long-window   an 8-hour, 20-fault journal and trace: sizes, rebuild time, RSS (bench/long-window.ts)
 // Prints a table, writes bench.json in runs/bench-<time>/, and a PASS/FAIL line per target;
