@@ -48,7 +48,11 @@ export async function startNginx(nginxPath: string, runDir: string): Promise<Ngi
   const [port] = await freePorts(1);
   const conf = join(prefix, 'nginx.conf');
   await writeFile(conf, nginxConfig(prefix, port as number));
-  const child = spawn(nginxPath, ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // A session of its own, as a service's is (see `ownSession` in generators.ts).
+  const child = spawn(nginxPath, ['-p', prefix, '-c', conf, '-e', join(prefix, 'error.log')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   const stderr: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
