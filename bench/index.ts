@@ -3,6 +3,7 @@
 // (--repeat: runs of bare k6 and gameday, alternated, at every rate; ratios and verdicts are of medians)
 //   npm run bench -- audit     gameday audit over 500 alerting rules offline (bench/audit.ts)
 //   npm run bench -- long-window   an 8-hour, 20-fault journal and trace: sizes, rebuild time, RSS (bench/long-window.ts)
+//   npm run bench -- window   gameday's own CPU and peak RSS while it runs the demo's game day (bench/window.ts)
 // Prints a table, writes bench.json in runs/bench-<time>/, and a PASS/FAIL line per target;
 // exit code 1 when a target is missed, 2 on bad flags.
 
@@ -11,11 +12,13 @@ import { parseArgs } from 'node:util';
 import { resolveTool } from '../verifier/toolchain/index.ts';
 import { runAuditCase } from './audit.ts';
 import { runLongWindowCase } from './long-window.ts';
+import { runWindowCase } from './window.ts';
 import { type Bench, formatBench, judgeBench, runBench, writeBenchJson } from './side-by-side.ts';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'audit') return runAuditCase();
   if (argv[0] === 'long-window') return runLongWindowCase();
+  if (argv[0] === 'window') return runWindowCase(benchDir('window'));
   let values: { rates: string; duration: string; repeat: string };
   try {
     ({ values } = parseArgs({
@@ -47,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const runDir = join(import.meta.dirname, '..', 'runs', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const runDir = benchDir();
   let bench: Bench;
   try {
     const [k6Path, vegetaPath, nginxPath] = [await resolveTool('k6'), await resolveTool('vegeta'), await resolveTool('nginx')];
@@ -68,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
   const file = await writeBenchJson(bench);
   process.stdout.write(`${formatBench(bench)}\nbench.json: ${file}\n`);
   return judgeBench(bench).every((j) => j.pass) ? 0 : 1;
+}
+
+function benchDir(what?: string): string {
+  return join(import.meta.dirname, '..', 'runs', `bench-${what ? `${what}-` : ''}${new Date().toISOString().replace(/[:.]/g, '-')}`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

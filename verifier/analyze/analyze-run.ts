@@ -93,6 +93,7 @@ function runInfo(journal: JournalIndex): RunInfo {
     reason: runEnded?.reason ?? null,
     windowStartedAt: journal.windowStartedAt,
     windowEndedAt: journal.windowEndedAt,
+    gameday: runEnded?.gameday ?? null,
   };
 }
 

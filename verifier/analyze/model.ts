@@ -2,7 +2,7 @@
 // to 3 decimals); the report renderers turn times into ISO strings. Every figure here can be traced
 // to the journal events it came from, and `sources` says which ones.
 
-import type { DetectionInput } from '../journal/events.ts';
+import type { DetectionInput, GamedayCost } from '../journal/events.ts';
 import type { ClockEstimate } from './clock.ts';
 import type { PeerSighting } from './alertmanager-peers.ts';
 import type { Labels } from '../alerting/labels.ts';
@@ -109,6 +109,8 @@ export interface RunInfo {
   reason: string | null;
   windowStartedAt: EpochMs | null;
   windowEndedAt: EpochMs | null;
+  /** gameday's own CPU and peak RSS over the run; null when not recorded (no run.ended, or an older journal). */
+  gameday: GamedayCost | null;
 }
 
 /** not-injected: a manual injection no one marked (expectations inconclusive, never missed). */

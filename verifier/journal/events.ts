@@ -321,6 +321,15 @@ export interface RunEnded extends Base {
   kind: 'run.ended';
   status: 'completed' | 'aborted' | 'failed';
   reason?: string;
+  /** gameday's own process from run.started to here (k6, the target and the stack are other processes). */
+  gameday?: GamedayCost;
+}
+
+export interface GamedayCost {
+  /** User and system CPU seconds. */
+  cpuSeconds: number;
+  /** The process's peak resident set size (its whole life, so the run's peak). */
+  peakRssMb: number;
 }
 
 /** A toxiproxy-server gameday started for the run (`toxiproxy.managed`): `gameday revert` stops it after a crash. */

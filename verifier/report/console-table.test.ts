@@ -53,4 +53,12 @@ describe('toConsoleTable', () => {
     expect(table).toContain('cache-broken / CacheErrors: inconclusive (alertmanager-unreachable)');
     expect(table).toMatch(/^blind intervals: alertmanager-unreachable from \d\d:\d\d:\d\dZ for 15\.\d+ s$/m);
   });
+
+  it("ends with gameday's own cost when the run recorded it", () => {
+    const events = demoJournal().map((event) =>
+      event.kind === 'run.ended' ? { ...event, gameday: { cpuSeconds: 8.5, peakRssMb: 142 } } : event,
+    );
+    expect(toConsoleTable(toReportJson(analyzeRun(events)))).toMatch(/\n\ngameday itself: 8\.5 CPU s over the run, peak RSS 142 MB\n$/);
+    expect(toConsoleTable(toReportJson(analyzeRun(demoJournal())))).not.toContain('gameday itself');
+  });
 });

@@ -98,5 +98,6 @@ export function toConsoleTable(report: ReportJson): string {
     extras.push(`clock: Prometheus ${report.clock.offsetMs > 0 ? 'ahead' : 'behind'} by ${Math.abs(report.clock.offsetMs)} ms (corrected)`);
   }
   if (extras.length > 0) lines.push('', ...extras);
+  if (run.gameday) lines.push('', `gameday itself: ${run.gameday.cpuSeconds} CPU s over the run, peak RSS ${run.gameday.peakRssMb} MB`);
   return `${lines.join('\n')}\n`;
 }

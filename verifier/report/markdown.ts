@@ -50,6 +50,11 @@ function header(report: ReportJson): string {
     `- Window: ${run.windowStartedAt ?? NONE} → ${run.windowEndedAt ?? NONE} (times below are UTC)`,
     `- Plan: \`${report.plan.file}\``,
   ];
+  if (run.gameday) {
+    lines.push(
+      `- gameday itself: ${run.gameday.cpuSeconds} CPU s, peak RSS ${run.gameday.peakRssMb} MB (k6 and the target are other processes)`,
+    );
+  }
   if (run.status === 'incomplete') {
     lines.push(
       '',

@@ -11,11 +11,20 @@ function crashedRun(): ReportJson {
   return toReportJson(analyzeRun(journal.build()));
 }
 
+/** The demo run, its run.ended carrying gameday's own CPU and peak RSS as gameday run writes it. */
+function costedRun(): ReportJson {
+  const events = demoJournal().map((event) =>
+    event.kind === 'run.ended' ? { ...event, gameday: { cpuSeconds: 12.34, peakRssMb: 151 } } : event,
+  );
+  return toReportJson(analyzeRun(events));
+}
+
 describe('report.json', () => {
   it.each([
     { name: 'the demo run', report: () => toReportJson(analyzeRun(demoJournal())) },
     { name: 'a run that crashed mid-injection (nulls everywhere)', report: crashedRun },
     { name: 'a plan without faults', report: () => toReportJson(analyzeRun(new JournalBuilder(testPlan()).build())) },
+    { name: "a run that recorded gameday's own cost", report: costedRun },
   ])('$name fits report.schema.json', ({ report }) => {
     expect(schemaErrors(report())).toEqual([]);
   });
@@ -63,6 +72,14 @@ describe('report.json', () => {
         },
       ],
     });
+  });
+
+  it("carries gameday's own cost when run.ended has it, and nothing when it does not", () => {
+    expect(costedRun().run.gameday).toEqual({ cpuSeconds: 12.34, peakRssMb: 151 });
+    expect(toReportJson(analyzeRun(demoJournal())).run).not.toHaveProperty('gameday');
+    const spoiled = costedRun();
+    Object.assign(spoiled.run, { gameday: { cpuSeconds: -1, peakRssMb: 151 } });
+    expect(schemaErrors(spoiled)).not.toEqual([]);
   });
 
   it('counts verdicts and gives the exit code', () => {

@@ -25,6 +25,7 @@ import type {
 } from '../analyze/index.ts';
 import { exitCodeFor, type VerdictExitCode, verdicts } from '../analyze/index.ts';
 import { type ReportTeamClock, toReportTeamClock } from './team-clock.ts';
+import type { GamedayCost } from '../journal/events.ts';
 
 export const REPORT_VERSION = 1;
 
@@ -68,6 +69,8 @@ export interface ReportRun {
   reason: string | null;
   windowStartedAt: IsoTime | null;
   windowEndedAt: IsoTime | null;
+  /** gameday's own process over the run (absent when the journal has no run.ended). */
+  gameday?: GamedayCost;
 }
 
 export interface ReportSummary {
@@ -213,6 +216,7 @@ export function toReportJson(analysis: RunAnalysis): ReportJson {
       reason: analysis.run.reason,
       windowStartedAt: isoOrNull(analysis.run.windowStartedAt),
       windowEndedAt: isoOrNull(analysis.run.windowEndedAt),
+      ...(analysis.run.gameday ? { gameday: { ...analysis.run.gameday } } : {}),
     },
     summary: summarize(analysis),
     faults: analysis.faults.map(toReportFault),

@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AbortedError, errorMessage, RevertError } from '../errors.ts';
-import type { JournalEvent } from '../journal/events.ts';
+import type { GamedayCost, JournalEvent } from '../journal/events.ts';
 import { type EventInput, openJournal } from '../journal/journal.ts';
 import { freshRunId } from '../journal/run-folder.ts';
 import { type AlertmanagerClient, startWebhookReceiver, type WebhookReceiver } from '../observe/alertmanager.ts';
@@ -132,6 +132,7 @@ export async function runGameDay(planAsWritten: Plan, options: RunOptions): Prom
   };
   const schedule = new Schedule(now, aborter.signal, options.signal);
   const run = new GameDay({ plan, runId, runDir, record, log, logFault, now, schedule }, options, aborter);
+  const startUsage = process.resourceUsage();
   record({ kind: 'run.started', runId, plan: planAsWritten, gamedayVersion: options.gamedayVersion ?? 'dev', pid: process.pid });
   if (hasRanges(planAsWritten) || sealed) record({ kind: 'schedule.drawn', seed, sealed, faults: drawn.faults });
   log(`run ${runId}: journal ${journal.file}${sealed ? '; the schedule is sealed until the window ends (gameday reveal shows it)' : ''}`);
@@ -152,7 +153,7 @@ export async function runGameDay(planAsWritten: Plan, options: RunOptions): Prom
   // Whatever ended the run, nothing is secret any more.
   if (!withheld.open) unseal();
   const { reverted, unreverted } = await run.cleanUp(status === 'completed' ? 'scheduled' : 'aborted', journal.failure !== undefined);
-  record({ kind: 'run.ended', status, ...(reason ? { reason } : {}) });
+  record({ kind: 'run.ended', status, ...(reason ? { reason } : {}), gameday: gamedayCost(startUsage) });
   journal.close();
   if (journal.failure) {
     log(
@@ -319,4 +320,11 @@ class GameDay {
       if (event.kind === 'observe.failed') this.run.log(`reading Prometheus's record failed: ${event.error}`);
     }
   }
+}
+
+/** gameday's own CPU since `start` and its peak RSS: what a working day's window costs the machine it runs on. */
+function gamedayCost(start: NodeJS.ResourceUsage): GamedayCost {
+  const end = process.resourceUsage();
+  const cpuMicros = end.userCPUTime - start.userCPUTime + (end.systemCPUTime - start.systemCPUTime);
+  return { cpuSeconds: Math.round(cpuMicros / 1e4) / 100, peakRssMb: Math.round(end.maxRSS / 1024) };
 }

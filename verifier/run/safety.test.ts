@@ -204,10 +204,16 @@ describe('stop conditions', () => {
     expect(ended?.reason).toMatch(/stop condition queue-down \(fake_queue_connected == 0\) was true for/);
     expect(logs.join('\n')).toMatch(/STOP: stop condition queue-down/);
 
+    // An aborted run still says what gameday itself cost, as every run.ended does.
+    expect(ended?.gameday?.cpuSeconds).toBeGreaterThan(0);
+    expect(ended?.gameday?.peakRssMb).toBeGreaterThan(20);
+
     const report = await rebuildReports(result.runDir);
-    expect(report.report.run).toMatchObject({ status: 'aborted' });
+    expect(report.report.run).toMatchObject({ status: 'aborted', gameday: ended?.gameday });
     expect(report.report.run.reason).toMatch(/queue-down/);
-    expect(await readFile(join(result.runDir, 'report.md'), 'utf8')).toMatch(/aborted \(aborted: stop condition queue-down/);
+    const markdown = await readFile(join(result.runDir, 'report.md'), 'utf8');
+    expect(markdown).toMatch(/aborted \(aborted: stop condition queue-down/);
+    expect(markdown).toContain(`- gameday itself: ${ended?.gameday?.cpuSeconds} CPU s, peak RSS ${ended?.gameday?.peakRssMb} MB`);
   });
 
   test('a scalar is true when not zero; a true spell shorter than `for` does not stop the game day', async () => {
