@@ -1,5 +1,5 @@
 // An Alertmanager cluster against the real binaries: one Prometheus sending to two Alertmanagers
-// (without gossip, as the demo stack runs them; ports 47090, 47093, 47094), polled by gameday's
+// (without gossip, as the demo stack runs them; ports 27090, 27093, 27094), polled by gameday's
 // poller as monitoring.alertmanager { url, peers }. Both peers must report the same firing with
 // the same startsAt (the analysis merges the peers on it), each poll names its peer, a stopped
 // peer is an unreachable streak of its own, and the merged view keeps the alert while one peer
@@ -18,9 +18,11 @@ import { type MonitoringStack, startMonitoringStack } from '../verifier/stack/mo
 import { type ManagedProcess, startProcess } from '../verifier/stack/process.ts';
 import { resolveTool } from '../verifier/toolchain/index.ts';
 
-const PROM = '127.0.0.1:47090';
-const A = 'http://127.0.0.1:47093';
-const B = 'http://127.0.0.1:47094';
+// Below the ephemeral range (see CHECKOUT_PORTS in examples/checkout/stack.ts): 47090 was once
+// taken by another test's outgoing connection between the free-port check and Prometheus's bind.
+const PROM = '127.0.0.1:27090';
+const A = 'http://127.0.0.1:27093';
+const B = 'http://127.0.0.1:27094';
 
 let dir: string;
 let stack: MonitoringStack;
@@ -42,7 +44,7 @@ beforeAll(async () => {
       'rule_files: [rules.yml]',
       'alerting:',
       '  alertmanagers:',
-      "    - static_configs: [{ targets: ['127.0.0.1:47093', '127.0.0.1:47094'] }]",
+      "    - static_configs: [{ targets: ['127.0.0.1:27093', '127.0.0.1:27094'] }]",
       '',
     ].join('\n'),
   );
@@ -53,7 +55,7 @@ beforeAll(async () => {
     args: [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
       `--storage.path=${join(dir, 'alertmanager-b-data')}`,
-      '--web.listen-address=127.0.0.1:47094',
+      '--web.listen-address=127.0.0.1:27094',
       '--cluster.listen-address=',
     ],
     logFile: join(dir, 'alertmanager-b.log'),
@@ -64,7 +66,7 @@ beforeAll(async () => {
     alertmanagerConfig: join(dir, 'alertmanager.yml'),
     dir,
     prometheusListen: PROM,
-    alertmanagerListen: '127.0.0.1:47093',
+    alertmanagerListen: '127.0.0.1:27093',
   });
 }, 90_000);
 

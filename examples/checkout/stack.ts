@@ -14,7 +14,10 @@ import { assertPortFree, type ManagedProcess, startProcess } from '../../verifie
 
 export const checkoutDir = join(packageRoot, 'examples', 'checkout');
 
-export const CHECKOUT_PORTS = { shop: 42180, payments: 42181, prometheus: 43190, alertmanager: 43193, webhook: 43195 } as const;
+// Fixed ports below Linux's ephemeral range (32768-60999, /proc/sys/net/ipv4/ip_local_port_range):
+// one inside it can be taken by any outgoing connection's local end (a k6 burst opens thousands)
+// between the check that it is free and the bind, as 47090 once was in CI.
+export const CHECKOUT_PORTS = { shop: 22180, payments: 22181, prometheus: 23190, alertmanager: 23193, webhook: 23195 } as const;
 
 export interface CheckoutStack {
   shopUrl: string;

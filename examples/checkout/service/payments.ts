@@ -2,7 +2,7 @@
 // it is an example) and writes its pid to <state-dir>/payments.pid, which is how the plan's signal
 // injector finds it: SIGSTOP freezes it (every charge hangs), SIGCONT lets it go on.
 //
-//   npx tsx examples/checkout/service/payments.ts --port 42181 --state-dir examples/checkout/.state
+//   npx tsx examples/checkout/service/payments.ts --port 22181 --state-dir examples/checkout/.state
 //
 //   POST /charge {"amount": number}   200 {"charged": true, "id": "ch_..."} | 400
 //   GET  /healthz                     200 ok
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '42181' }, 'state-dir': { type: 'string', default: '.state' } },
+  options: { port: { type: 'string', default: '22181' }, 'state-dir': { type: 'string', default: '.state' } },
 });
 const port = Number(values.port);
 const stateDir = values['state-dir'];

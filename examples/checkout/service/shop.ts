@@ -2,7 +2,7 @@
 // the way a team names them (not gameday's): shop_requests_total{route,code},
 // shop_request_duration_seconds{route} and shop_payment_failures_total.
 //
-//   npx tsx examples/checkout/service/shop.ts --port 42180 --payments http://127.0.0.1:42181 --state-dir examples/checkout/.state
+//   npx tsx examples/checkout/service/shop.ts --port 22180 --payments http://127.0.0.1:22181 --state-dir examples/checkout/.state
 //
 //   POST /login {"user": string}              200 {"token"} | 400
 //   GET  /me              (Bearer token)      200 {"user"} | 401
@@ -24,8 +24,8 @@ import { Counter, Histogram, Registry } from 'prom-client';
 
 const { values } = parseArgs({
   options: {
-    port: { type: 'string', default: '42180' },
-    payments: { type: 'string', default: 'http://127.0.0.1:42181' },
+    port: { type: 'string', default: '22180' },
+    payments: { type: 'string', default: 'http://127.0.0.1:22181' },
     'state-dir': { type: 'string', default: '.state' },
   },
 });
