@@ -1,5 +1,5 @@
 // `npm run bench`: gameday's burst side by side with a bare k6 script and vegeta (bench/side-by-side.ts).
-//   npm run bench -- [--rates 2000,8000,12000] [--duration 10] [--repeat 3]
+//   npm run bench -- [--rates 2000,8000,12000] [--duration 10] [--repeat 5]
 // (--repeat: runs of bare k6 and gameday, alternated, at every rate; ratios and verdicts are of medians)
 //   npm run bench -- audit     gameday audit over 500 alerting rules offline (bench/audit.ts)
 //   npm run bench -- long-window   an 8-hour, 20-fault journal and trace: sizes, rebuild time, RSS (bench/long-window.ts)
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         rates: { type: 'string', default: '2000,8000,12000' },
         duration: { type: 'string', default: '10' },
-        repeat: { type: 'string', default: '3' },
+        repeat: { type: 'string', default: '5' },
       },
       strict: true,
     }));
