@@ -10,3 +10,6 @@ interface K6Console {
 }
 
 declare const console: K6Console;
+
+/** k6's require() in the init context: loads a local module (ES or CommonJS, TypeScript too). */
+declare function require(path: string): unknown;

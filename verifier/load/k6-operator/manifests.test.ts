@@ -44,9 +44,11 @@ describe('scriptFiles', () => {
     const files = scriptFiles(burstScript, read);
     expect(files.map((file) => file.key).sort()).toEqual(['burst.ts', 'lib__env.ts', 'lib__requests.ts', 'lib__vus.ts']);
     const script = files.find((file) => file.key === 'burst.ts')?.text ?? '';
-    expect(script).toContain("from './lib__env.ts'");
-    expect(script).toContain("from './lib__vus.ts'");
-    expect(script).not.toMatch(/from '\.\/lib\//);
+    // burst.ts loads its lib modules with k6's require() at __VU 0 (its types with import type).
+    expect(script).toContain("require('./lib__env.ts')");
+    expect(script).toContain("require('./lib__vus.ts')");
+    expect(script).toContain("require('./lib__requests.ts')");
+    expect(script).not.toMatch(/(from |require\()'\.\/lib\//);
     // Only the specifiers change.
     expect(script.replaceAll('./lib__', './lib/')).toBe(read(burstScript));
     expect(files.find((file) => file.key === 'lib__vus.ts')?.text).toBe(read(join(packageRoot, 'loadtests/lib/vus.ts')));
@@ -54,17 +56,19 @@ describe('scriptFiles', () => {
 
   it('follows imports of imports and parent folders, and refuses two files that would share a key', () => {
     const tree: Record<string, string> = {
-      '/t/main.ts': "import { a } from './a/x.ts';\nimport b from '../shared/b.ts';\n",
+      '/t/main.ts': "import { a } from './a/x.ts';\nimport b from '../shared/b.ts';\nconst d = require('./d.ts');\n",
+      '/t/d.ts': 'export const d = 4;\n',
       '/t/a/x.ts': "export { c as a } from './c.ts';\n",
       '/t/a/c.ts': 'export const c = 1;\n',
       '/shared/b.ts': 'export default 2;\n',
     };
     const files = scriptFiles('/t/main.ts', (path) => tree[path] ?? '');
     expect(Object.fromEntries(files.map((file) => [file.key, file.text]))).toEqual({
-      'main.ts': "import { a } from './a__x.ts';\nimport b from './up__shared__b.ts';\n",
+      'main.ts': "import { a } from './a__x.ts';\nimport b from './up__shared__b.ts';\nconst d = require('./d.ts');\n",
       'a__x.ts': "export { c as a } from './a__c.ts';\n",
       'a__c.ts': 'export const c = 1;\n',
       'up__shared__b.ts': 'export default 2;\n',
+      'd.ts': 'export const d = 4;\n',
     });
     const clash = { '/t/main.ts': "import './a__b.ts';\nimport './a/b.ts';\n" } as Record<string, string>;
     expect(() => scriptFiles('/t/main.ts', (path) => clash[path] ?? '')).toThrow(/both become a__b.ts/);

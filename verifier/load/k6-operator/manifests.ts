@@ -25,7 +25,8 @@ export interface ScriptFile {
   text: string;
 }
 
-const importPattern = /(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\2/g;
+// import … from, import(…), bare import, and k6's require(…) in the init context (burst.ts loads its lib modules so).
+const importPattern = /(\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\2/g;
 const keyPattern = /^[-._a-zA-Z0-9]+$/;
 
 /**
