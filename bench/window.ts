@@ -3,7 +3,9 @@
 // trace at 1 req/s, one 2000 req/s burst, polls every second) as a user would, and reads what the
 // run journaled about its own process in run.ended: CPU seconds from run.started to run.ended
 // and peak RSS. k6, the target, Toxiproxy, Redis, Prometheus and Alertmanager are other
-// processes and are not counted. The bars guard against a change that makes gameday heavier.
+// processes and are not counted. The bars guard against a change that makes gameday heavier: on
+// this 2-core machine the demo's run (239 s) cost gameday 6.74 CPU s (2.8 % of one core) and a
+// peak RSS of 151 MB.
 
 import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
