@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRun } from '../verifier/analyze/index.ts';
 import { demoJournal } from '../verifier/analyze/testing/demo-journal.ts';
+import { withGamedayCost } from '../verifier/analyze/testing/journal-builder.ts';
+import type { GamedayCost } from '../verifier/journal/events.ts';
 import { toReportJson } from '../verifier/report/report-json.ts';
 import { windowBench } from './window.ts';
 
-const report = (gameday?: { cpuSeconds: number; peakRssMb: number }) =>
-  toReportJson(analyzeRun(demoJournal().map((event) => (event.kind === 'run.ended' && gameday ? { ...event, gameday } : event))));
+const report = (gameday?: GamedayCost) => toReportJson(analyzeRun(gameday ? withGamedayCost(demoJournal(), gameday) : demoJournal()));
 
 describe('the window case', () => {
   it("takes gameday's own CPU over the run's length, and its peak RSS, from report.json", () => {

@@ -47,13 +47,20 @@ interface Read {
 // the scenario (k6 takes it for the request's name and url), and a timeout is passed only when
 // TIMEOUT is set. Picking one of 100 keys per iteration through k6/execution cost ~15 % more; the
 // figures gameday reports do not depend on which key is read.
-const read: Read | undefined = first ? checkedRead() : undefined;
+/** A plan's requests, and the seeding write, without TIMEOUT. */
+const defaultTimeout = '5s';
+const read: Read | undefined = first ? checkedRead(target(env as typeof Env)) : undefined;
 const readName = 'GET /items/burst-{n}';
 
-function checkedRead(): Read {
-  const checked = env as typeof Env;
-  const url = `${checked.envBaseUrl('BASE_URL', 'http://127.0.0.1:18080')}/items/burst-0`;
-  return checked.envString('TIMEOUT', '') === '' ? { url } : { url, params: { timeout: checked.envDuration('TIMEOUT', '5s') } };
+/** BASE_URL and TIMEOUT, checked; `timeout` is undefined when TIMEOUT is not set. */
+function target(checked: typeof Env): { baseUrl: string; timeout: string | undefined } {
+  const baseUrl = checked.envBaseUrl('BASE_URL', 'http://127.0.0.1:18080');
+  return { baseUrl, timeout: checked.envString('TIMEOUT', '') === '' ? undefined : checked.envDuration('TIMEOUT', defaultTimeout) };
+}
+
+function checkedRead({ baseUrl, timeout }: ReturnType<typeof target>): Read {
+  const url = `${baseUrl}/items/burst-0`;
+  return timeout === undefined ? { url } : { url, params: { timeout } };
 }
 
 // A plan's own requests: URLs, bodies and params prepared at init too, so an iteration costs one
@@ -62,8 +69,8 @@ const plannedRequests = planned ? prepared(env as typeof Env, require('./lib/req
 
 function prepared(checked: typeof Env, requests: typeof Requests) {
   const list = readRequests(checked.envString('REQUESTS_FILE', ''));
-  const timeout = checked.envString('TIMEOUT', '') === '' ? '5s' : checked.envDuration('TIMEOUT', '5s');
-  const ready = requests.prepareRequests(checked.envBaseUrl('BASE_URL', 'http://127.0.0.1:18080'), list).map((request, index) => ({
+  const { baseUrl, timeout = defaultTimeout } = target(checked);
+  const ready = requests.prepareRequests(baseUrl, list).map((request, index) => ({
     request,
     params: {
       timeout,
@@ -114,7 +121,7 @@ export function setup(): Read | undefined {
   if (planned || read === undefined) return undefined;
   const response = http.put(read.url, JSON.stringify({ value: 'burst-seed' }), {
     headers: { 'Content-Type': 'application/json' },
-    ...(read.params ?? { timeout: '5s' }),
+    ...(read.params ?? { timeout: defaultTimeout }),
     tags: { name: 'PUT /items/burst-{n} (seed)' },
   });
   // Not fatal: a burst at a faulted target is the point of a game day; its reads then fail.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeRun } from '../analyze/index.ts';
 import { demoJournal } from '../analyze/testing/demo-journal.ts';
-import { expectAlert, faultSpec, JournalBuilder, parseJournal, testPlan } from '../analyze/testing/journal-builder.ts';
+import { expectAlert, faultSpec, JournalBuilder, parseJournal, testPlan, withGamedayCost } from '../analyze/testing/journal-builder.ts';
 import { toConsoleTable } from './console-table.ts';
 import { toReportJson } from './report-json.ts';
 
@@ -55,9 +55,7 @@ describe('toConsoleTable', () => {
   });
 
   it("ends with gameday's own cost when the run recorded it", () => {
-    const events = demoJournal().map((event) =>
-      event.kind === 'run.ended' ? { ...event, gameday: { cpuSeconds: 8.5, peakRssMb: 142 } } : event,
-    );
+    const events = withGamedayCost(demoJournal(), { cpuSeconds: 8.5, peakRssMb: 142 });
     expect(toConsoleTable(toReportJson(analyzeRun(events)))).toMatch(/\n\ngameday itself: 8\.5 CPU s over the run, peak RSS 142 MB\n$/);
     expect(toConsoleTable(toReportJson(analyzeRun(demoJournal())))).not.toContain('gameday itself');
   });

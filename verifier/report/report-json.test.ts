@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRun } from '../analyze/index.ts';
 import { demoJournal } from '../analyze/testing/demo-journal.ts';
-import { expectAlert, faultSpec, JournalBuilder, testPlan } from '../analyze/testing/journal-builder.ts';
+import { expectAlert, faultSpec, JournalBuilder, testPlan, withGamedayCost } from '../analyze/testing/journal-builder.ts';
 import { type ReportJson, toReportJson } from './report-json.ts';
 import { reportSchemaErrors as schemaErrors } from './report-schema.ts';
 
@@ -13,9 +13,7 @@ function crashedRun(): ReportJson {
 
 /** The demo run, its run.ended carrying gameday's own CPU and peak RSS as gameday run writes it. */
 function costedRun(): ReportJson {
-  const events = demoJournal().map((event) =>
-    event.kind === 'run.ended' ? { ...event, gameday: { cpuSeconds: 12.34, peakRssMb: 151 } } : event,
-  );
+  const events = withGamedayCost(demoJournal(), { cpuSeconds: 12.34, peakRssMb: 151 });
   return toReportJson(analyzeRun(events));
 }
 

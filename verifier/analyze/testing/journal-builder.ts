@@ -8,6 +8,7 @@ import type {
   AmSilence,
   DetectionInput,
   DetectionInputs,
+  GamedayCost,
   JournalEvent,
   LoadResult,
   NotificationCounter,
@@ -373,4 +374,9 @@ export function parseJournal(text: string): JournalEvent[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as JournalEvent);
+}
+
+/** The same journal, its run.ended carrying gameday's own cost as `gameday run` writes it. */
+export function withGamedayCost(events: JournalEvent[], gameday: GamedayCost): JournalEvent[] {
+  return events.map((event) => (event.kind === 'run.ended' ? { ...event, gameday } : event));
 }
